@@ -1,0 +1,66 @@
+"""The collector list and the macros that bind each collector at build time.
+
+Adding a collector: a folder collectors/<name>/ whose BUILD calls
+gc_collector_library(name = "<name>", ...), and one line in COLLECTORS below.
+For each collector the macros build one benchmark binary with every workload
+linked in (//harness:bench_<name>) and one conformance test
+(//tests:conformance_<name>).  The collector is bound at link time and its fast
+paths are inlined into the workloads: no vtable on the hot path.
+"""
+
+# name: the folder under collectors/ (and the target in it).
+COLLECTORS = [
+    "nogc",
+    "rc",
+]
+
+def gc_collector_library(name, srcs, impl_header, deps = [], **kwargs):
+    """A collector: its sources plus the header of inline fast paths that gc.h includes."""
+    native.cc_library(
+        name = name,
+        srcs = srcs,
+        hdrs = [impl_header],
+        defines = ['GC_IMPL_HEADER=\\"%s/%s\\"' % (native.package_name(), impl_header)],
+        deps = deps + ["//collectors/api", "//collectors/common"],
+        visibility = ["//visibility:public"],
+        **kwargs
+    )
+
+def collector_label(c):
+    return "//collectors/%s:%s" % (c, c)
+
+def gc_bench_binaries():
+    """In //harness: bench_<collector> for every collector, workloads compiled against it."""
+    for c in COLLECTORS:
+        native.cc_library(
+            name = "workloads_" + c,
+            srcs = ["//workloads:sources"],
+            deps = ["//workloads:headers", collector_label(c)],
+            alwayslink = 1,
+        )
+        native.cc_binary(
+            name = "bench_" + c,
+            srcs = [":bench_sources"],
+            deps = [":workloads_" + c, ":bench_support", collector_label(c)],
+            visibility = ["//visibility:public"],
+        )
+    native.genrule(
+        name = "collector_list",
+        outs = ["collector_list.c"],
+        cmd = "echo '/* generated from COLLECTORS in collectors/defs.bzl */' > $@ && " +
+              "echo 'const char *const gclab_collector_names[] = {%s NULL};' >> $@" %
+              "".join(['\\"%s\\", ' % c for c in COLLECTORS]),
+    )
+
+def bench_binary_labels():
+    return ["//harness:bench_" + c for c in COLLECTORS]
+
+def gc_conformance_tests(srcs, deps = [], **kwargs):
+    """In //tests: conformance_<collector> for every collector."""
+    for c in COLLECTORS:
+        native.cc_test(
+            name = "conformance_" + c,
+            srcs = srcs,
+            deps = deps + [collector_label(c)],
+            **kwargs
+        )
