@@ -48,19 +48,24 @@ def gc_bench_binaries():
         name = "collector_list",
         outs = ["collector_list.c"],
         cmd = "echo '/* generated from COLLECTORS in collectors/defs.bzl */' > $@ && " +
+              "echo '#include <stddef.h>' >> $@ && " +
               "echo 'const char *const gclab_collector_names[] = {%s NULL};' >> $@" %
-              "".join(['\\"%s\\", ' % c for c in COLLECTORS]),
+              "".join(['"%s", ' % c for c in COLLECTORS]),
     )
 
 def bench_binary_labels():
     return ["//harness:bench_" + c for c in COLLECTORS]
 
-def gc_conformance_tests(srcs, deps = [], **kwargs):
-    """In //tests: conformance_<collector> for every collector."""
+def gc_conformance_tests(srcs, deps = [], tags = [], **kwargs):
+    """In //tests: conformance_<collector> for every collector.
+
+    Tagged "sanitize": ./gclab test runs them again under --config=asan and ubsan.
+    """
     for c in COLLECTORS:
         native.cc_test(
             name = "conformance_" + c,
             srcs = srcs,
             deps = deps + [collector_label(c)],
+            tags = tags + ["sanitize", "conformance"],
             **kwargs
         )

@@ -58,8 +58,8 @@ typedef struct gc_stats {
   uint64_t rc_incs, rc_decs;         /* reference-count updates performed */
   uint64_t collections;              /* collector cycles of any kind */
   uint64_t finalizers_run;
-  uint64_t live_objects, live_bytes; /* held now (requested bytes) */
-  uint64_t immortal_objects;         /* never reclaimed by request */
+  uint64_t live_objects, live_bytes; /* held now (object bytes: see gc_common.h) */
+  uint64_t immortal_objects, immortal_bytes; /* never reclaimed, by request */
   uint64_t heap_bytes;               /* held now by the collector's accounting (rule 4) */
   uint64_t peak_heap_bytes;
   uint32_t n_extra;

@@ -40,10 +40,20 @@ void gc_common_stats(const gc_common *c, gc_stats *out) {
   out->live_objects = c->allocs - c->frees;
   out->live_bytes = c->alloc_bytes - c->free_bytes;
   out->immortal_objects = c->immortal_objects;
+  out->immortal_bytes = c->immortal_bytes;
 }
 
 void gc_stats_add_extra(gc_stats *s, const char *name, uint64_t value) {
   if (s->n_extra < GC_STATS_EXTRA_MAX) s->extra[s->n_extra++] = (gc_named_stat){name, value};
+}
+
+bool gc_common_make_immortal(gc_common *c, gc_obj *o) {
+  gc_shape *s = gc_shape_of(o);
+  if (s->bytes_flags & GC_FLAG_IMMORTAL) return false;
+  s->bytes_flags |= GC_FLAG_IMMORTAL;
+  c->immortal_objects++;
+  c->immortal_bytes += gc_object_bytes(o);
+  return true;
 }
 
 bool gc_run_finalizer(gc_heap *h, gc_common *c, gc_obj *o) {

@@ -26,7 +26,7 @@ typedef struct gc_common {
    * the same for every collector whatever its header costs */
   uint64_t allocs, alloc_bytes, frees, free_bytes;
   uint64_t rc_incs, rc_decs;
-  uint64_t collections, finalizers_run, immortal_objects;
+  uint64_t collections, finalizers_run, immortal_objects, immortal_bytes;
 } gc_common;
 
 #define GC_COMMON(h) ((gc_common *)(h))
@@ -53,6 +53,9 @@ static inline void gc_count_free(gc_common *c, const gc_obj *o) {
   c->frees++;
   c->free_bytes += gc_object_bytes(o);
 }
+
+/* Marks o immortal (the shape flag and the counters); false if it already was. */
+bool gc_common_make_immortal(gc_common *c, gc_obj *o);
 
 /* Runs o's finalizer if it has one that has not run; true if it ran. */
 bool gc_run_finalizer(gc_heap *h, gc_common *c, gc_obj *o);

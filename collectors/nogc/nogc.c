@@ -55,11 +55,7 @@ size_t gc_collect(gc_heap *h) {
 
 long gc_refcount(gc_heap *h, gc_obj *o) { (void)h; (void)o; return -1; }
 
-void gc_make_immortal(gc_heap *h, gc_obj *o) {
-  if (gc_flags(o) & GC_FLAG_IMMORTAL) return;
-  gc_shape_of(o)->bytes_flags |= GC_FLAG_IMMORTAL;
-  h->c.immortal_objects++;
-}
+void gc_make_immortal(gc_heap *h, gc_obj *o) { gc_common_make_immortal(&h->c, o); }
 
 void gc_stats_read(gc_heap *h, gc_stats *out) {
   gc_common_stats(&h->c, out);

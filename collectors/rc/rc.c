@@ -130,11 +130,8 @@ long gc_refcount(gc_heap *h, gc_obj *o) {
 }
 
 void gc_make_immortal(gc_heap *h, gc_obj *o) {
-  rc_header *hd = rc_header_of(o);
-  if (hd->count < 0) return;
-  hd->count = -1;
-  hd->shape.bytes_flags |= GC_FLAG_IMMORTAL;
-  h->c.immortal_objects++;
+  if (!gc_common_make_immortal(&h->c, o)) return;
+  rc_header_of(o)->count = -1;
   if (h->newborn == o) h->newborn = NULL;
 }
 

@@ -1,0 +1,35 @@
+/*
+ * invocation.h — one run of one bench binary, and the record it leaves.
+ *
+ * The record is the bench's own JSON when it ran to an end it could report (ok,
+ * verify-failed, oom); when it crashed or hung, the driver writes the record
+ * itself, with the status (crash, timeout), the signal and the tail of stderr.
+ */
+#ifndef INVOCATION_H
+#define INVOCATION_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#define INVOCATION_MAX_PARAMS 64
+
+typedef struct invocation {
+  const char *collector;
+  const char *workload;
+  const char *size;
+  uint64_t seed;
+  uint64_t heap_bytes; /* 0 = no limit */
+  long iterations, warmup;
+  bool zeal;
+  const char *tuning;  /* NULL = defaults */
+  const char *params[INVOCATION_MAX_PARAMS]; /* "key=value" */
+  int nparams;
+  double timeout_s;    /* <= 0: none */
+} invocation;
+
+void invocation_defaults(invocation *inv);
+/* The record, or NULL when the bench rejected its arguments (exit 2): then
+ * *usage_error holds its message (static buffer). */
+json_t *invocation_run(const invocation *inv, const char **usage_error);
+#endif

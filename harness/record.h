@@ -1,0 +1,23 @@
+/*
+ * record.h — pieces of the per-invocation JSON record (see README, "The record").
+ * Collector-independent: compiled once, used by every bench binary.
+ */
+#ifndef RECORD_H
+#define RECORD_H
+
+#include <jansson.h>
+#include <stdint.h>
+
+#include "collectors/api/gc_types.h"
+
+#define RECORD_SCHEMA 1
+
+json_t *record_caps(unsigned caps);
+json_t *record_stats(const gc_stats *s);
+/* Pause summary over pauses [first, count) of the log. */
+json_t *record_pauses(const gc_pause *log, size_t first, size_t count);
+/* "0x%016llx": JSON numbers lose 64-bit precision in many readers. */
+json_t *record_checksum(uint64_t checksum);
+/* Writes the record as one line to stdout (and flushes). */
+void record_print(json_t *record);
+#endif
