@@ -32,9 +32,6 @@ typedef struct gc_shape {
 #define GC_FLAG_COLLECTOR (1u << 28)   /* free for the collector's own use */
 #define GC_FLAGS_MASK (~GC_NBYTES_MAX)
 
-/* Reported by gc_refcount() for an immortal object (CPython 3.12's saturated count). */
-#define GC_REFCOUNT_IMMORTAL 4294967295L
-
 static inline gc_shape *gc_shape_of(const gc_obj *o) { return ((gc_shape *)(uintptr_t)o) - 1; }
 static inline gc_obj **gc_fields(const gc_obj *o) { return (gc_obj **)(uintptr_t)o; }
 static inline uint32_t gc_flags(const gc_obj *o) { return gc_shape_of(o)->bytes_flags & GC_FLAGS_MASK; }

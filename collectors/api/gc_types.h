@@ -89,7 +89,9 @@ size_t gc_collect(gc_heap *h);
 /* Automatic collection on/off (counting collectors still free at count zero). */
 void gc_enable(gc_heap *h, bool on);
 bool gc_isenabled(gc_heap *h);
-/* The object's reference count, or -1 where the collector keeps none. */
+/* The object's reference count, or -1 where the collector keeps none; an immortal
+ * object reports GC_REFCOUNT_IMMORTAL (CPython 3.12's saturated count). */
+#define GC_REFCOUNT_IMMORTAL 4294967295L
 long gc_refcount(gc_heap *h, gc_obj *o);
 /* Never reclaimed, never counted again. */
 void gc_make_immortal(gc_heap *h, gc_obj *o);

@@ -9,7 +9,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
+
+#include "harness/driver/spawn.h"
 
 #include "harness/driver/cli.h"
 #include "harness/driver/collectors.h"
@@ -66,6 +69,28 @@ static void print_table(json_t *records) {
            (long long)json_integer_value(json_object_get(json_object_get(r, "pauses"), "count")),
            m ? summary_bytes((double)json_integer_value(json_object_get(m, "peak_heap_bytes")), c, sizeof c) : "-", leaked);
   }
+}
+
+/* The quick suite's figures (plots/quick_suite.gp), when gnuplot and the plots
+ * folder are at hand; a run without figures is still a complete run. */
+static void write_figures(const results *res) {
+  const char *root = getenv("GCLAB_ROOT");
+  char script[4352], figdir[4352], expr[8800];
+  snprintf(script, sizeof script, "%s/plots/quick_suite.gp", root ? root : ".");
+  if (access(script, R_OK) != 0) { printf("figures: skipped (no %s)\n", script); return; }
+  snprintf(figdir, sizeof figdir, "%s/figures", res->dir);
+  mkdir(figdir, 0777);
+  size_t ncollectors = 0;
+  for (const char *const *n = gclab_collector_names; *n; n++) ncollectors++;
+  snprintf(expr, sizeof expr, "dir='%s'; ncollectors=%zu", res->dir, ncollectors);
+  char *argv[] = {"/usr/bin/gnuplot", "-e", expr, script, NULL};
+  spawn_result r;
+  spawn_run(argv, 120, &r);
+  if (r.started && !r.signal && !r.timed_out && r.exit_code == 0)
+    printf("figures: %s/ (time, peak_heap: svg, png)\n", figdir);
+  else
+    printf("figures: gnuplot failed: %s\n", r.err_tail);
+  spawn_result_free(&r);
 }
 
 int cmd_run(int argc, char **argv) {
@@ -129,6 +154,7 @@ int cmd_run(int argc, char **argv) {
   print_table(res.records);
   int mismatches = count_checksum_mismatches(res.records);
   printf("\nresults: %s/ (records.jsonl, runs.csv, metadata.json)\n", res.dir);
+  if (write_ok) write_figures(&res);
   if (mismatches) printf("%d checksum mismatch(es): a collector is wrong\n", mismatches);
   json_decref(options);
   return write_ok && !mismatches ? (all_ok ? 0 : 1) : 1;

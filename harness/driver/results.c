@@ -108,14 +108,20 @@ static void value_text(json_t *v, char *buf, size_t len) {
 }
 
 /* Why libcsv: fields such as tuning strings hold commas and quotes; its writer
- * quotes them the way every CSV reader expects. */
+ * quotes them the way every CSV reader expects.  Plain fields stay unquoted so
+ * that gnuplot and cut read them as they are. */
+static void csv_field(FILE *f, const char *text) {
+  if (strpbrk(text, ",\"\r\n")) csv_fwrite(f, text, strlen(text));
+  else fputs(text, f);
+}
+
 bool results_write_csv(results *r) {
   char *data = NULL;
   size_t len = 0;
   FILE *mem = open_memstream(&data, &len);
   for (size_t c = 0; c < NCOLUMNS; c++) {
     if (c) fputc(',', mem);
-    csv_fwrite(mem, csv_columns[c][0], strlen(csv_columns[c][0]));
+    csv_field(mem, csv_columns[c][0]);
   }
   fputc('\n', mem);
   size_t i;
@@ -127,7 +133,7 @@ bool results_write_csv(results *r) {
       char text[1024];
       value_text(v, text, sizeof text);
       if (c) fputc(',', mem);
-      csv_fwrite(mem, text, strlen(text));
+      csv_field(mem, text);
     }
     fputc('\n', mem);
   }

@@ -1,0 +1,74 @@
+/*
+ * conformance_support.h — what every conformance case shares: recording why a case
+ * failed, a seeded random generator, object identities written into raw bytes, and
+ * heap set-up.
+ *
+ * Each case runs in a process of its own (conformance.c), so the failure record is
+ * a plain static: finalizers, which get no context argument, can report into it too.
+ */
+#ifndef CONFORMANCE_SUPPORT_H
+#define CONFORMANCE_SUPPORT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "collectors/api/gc.h"
+
+/* ---- failures ---- */
+
+/* Records a failure of the running case; only the first is kept, since later ones
+ * are usually its consequences. */
+void conf_fail_at(const char *file, int line, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+bool conf_failed(void);
+const char *conf_failure(void);
+
+/* CHECK(cond, fmt, ...): true if cond holds; otherwise records why and is false, so
+ * call sites read `if (!CHECK(...)) goto done;`. */
+#define CHECK(cond, ...) ((cond) ? true : (conf_fail_at(__FILE__, __LINE__, __VA_ARGS__), false))
+
+/* ---- capabilities ---- */
+
+bool has_cap(unsigned cap);
+
+/* ---- random numbers: seeded, so a failing seed reproduces ---- */
+
+typedef struct rng {
+  uint64_t state;
+} rng;
+
+void rng_seed(rng *r, uint64_t seed);
+uint64_t rng_next(rng *r);
+/* Uniform in [0, n); n > 0. */
+uint32_t rng_below(rng *r, uint32_t n);
+
+/* ---- object identities ---- */
+
+/* Writes an identity into o's raw bytes: the id in the first 8 (when there are that
+ * many), then bytes derived from the id, so that a lost, moved-wrong or overwritten
+ * object shows whatever its size. */
+void identity_write(gc_obj *o, uint64_t id);
+/* True if o's raw bytes are still exactly what identity_write(o, id) left. */
+bool identity_intact(gc_obj *o, uint64_t id);
+/* The id in the first 8 raw bytes; o must have at least 8. */
+uint64_t identity_read(gc_obj *o);
+/* True if a freshly allocated object is as rule 1 promises: NULL fields, zero bytes. */
+bool object_is_blank(gc_obj *o);
+
+/* ---- heaps ---- */
+
+/* A heap with the given zeal and limit and default tuning; a creation failure is
+ * recorded and gives NULL.  on_oom may be NULL (gclab's default: print and exit). */
+gc_heap *heap_open(bool zeal, size_t heap_limit, void (*on_oom)(void *arg, size_t requested));
+uint64_t live_objects(gc_heap *h);
+/* Collects up to `max` times, stopping as soon as live_objects is `want`. */
+void collect_until_live(gc_heap *h, uint64_t want, unsigned max);
+
+/* A fresh object with identity `id`, held by a new root slot in the current frame
+ * before anything else can collect; f == NULL allocates a plain object. */
+gc_root push_new_object(gc_heap *h, uint64_t id, uint32_t nptrs, uint32_t nbytes, gc_finalizer f);
+/* Allocates `count` objects nobody keeps: garbage that gives automatic and zeal
+ * collections something to do. */
+void allocate_garbage(gc_heap *h, uint32_t count);
+
+#endif
