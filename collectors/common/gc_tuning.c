@@ -73,6 +73,7 @@ const char *gc_tuning_parse(const char *tuning, const gc_tuning_key *keys, size_
     char *start = p;
     int idx = getsubopt(&p, names, &value);
     if (idx < 0) {
+      start[strcspn(start, "=")] = '\0'; /* the key alone, without its value */
       snprintf(tuning_error, sizeof tuning_error, "unknown tuning key '%s'", start);
       list_keys(keys, nkeys, tuning_error, sizeof tuning_error);
       err = tuning_error;
