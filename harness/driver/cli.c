@@ -60,3 +60,16 @@ void cli_check_size(const char *name) {
 _Noreturn void cli_bad_option(const char *command, char **argv) {
   cli_die("%s: unknown option, or an option without its value: '%s' (see gclab help)", command, argv[optind - 1]);
 }
+
+bool cli_json_flag_only(const char *command, int argc, char **argv) {
+  static const struct option opts[] = {{"json", no_argument, 0, 'j'}, {0, 0, 0, 0}};
+  bool as_json = false;
+  int c;
+  opterr = 0;
+  while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+    if (c == 'j') as_json = true;
+    else cli_bad_option(command, argv);
+  }
+  if (optind < argc) cli_die("%s: unexpected argument '%s'", command, argv[optind]);
+  return as_json;
+}

@@ -17,6 +17,8 @@ double cli_seconds(const char *option, const char *value);
 void cli_check_collector(const char *name);
 void cli_check_workload(const char *name);
 void cli_check_size(const char *name);
+/* For commands whose only option is --json: parses argv, dies on anything else. */
+bool cli_json_flag_only(const char *command, int argc, char **argv);
 /* getopt_long's complaint about argv[optind - 1], made clear; never returns. */
 _Noreturn void cli_bad_option(const char *command, char **argv);
 

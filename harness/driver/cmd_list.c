@@ -1,5 +1,4 @@
 /* cmd_list.c — `gclab list [--json]`: collectors with capabilities, workloads with sizes. */
-#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -7,15 +6,7 @@
 #include "harness/driver/collectors.h"
 
 int cmd_list(int argc, char **argv) {
-  static const struct option opts[] = {{"json", no_argument, 0, 'j'}, {0, 0, 0, 0}};
-  bool as_json = false;
-  int c;
-  opterr = 0;
-  while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-    if (c == 'j') as_json = true;
-    else cli_bad_option("list", argv);
-  }
-  if (optind < argc) cli_die("list: unexpected argument '%s'", argv[optind]);
+  bool as_json = cli_json_flag_only("list", argc, argv);
   json_t *cols = collectors_describe();
   if (!cols) return 1;
   json_t *wls = workloads_describe();
@@ -41,8 +32,9 @@ int cmd_list(int argc, char **argv) {
   json_array_foreach(cols, i, x) {
     printf("  %-14s %s\n  %-14s [", json_string_value(json_object_get(x, "name")),
            json_string_value(json_object_get(x, "description")), "");
-    json_array_foreach(json_object_get(x, "capabilities"), j, cap) printf("%s%s", j ? ", " : "", json_string_value(cap));
-    printf("]\n");
+    json_t *caps = json_object_get(x, "capabilities");
+    json_array_foreach(caps, j, cap) printf("%s%s", j ? ", " : "", json_string_value(cap));
+    printf("%s]\n", json_array_size(caps) ? "" : "no capabilities");
   }
   printf("\nWorkloads:\n");
   static const char *const sizes[] = {"quick", "default", "large"};

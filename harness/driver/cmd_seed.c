@@ -3,7 +3,6 @@
  * every collector, side by side.  What each collector did is in the workloads'
  * observations; this command only runs them and lays the answers out.
  */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -67,15 +66,7 @@ static void print_experiment(const char *title, json_t *records) {
 }
 
 int cmd_seed(int argc, char **argv) {
-  static const struct option opts[] = {{"json", no_argument, 0, 'j'}, {0, 0, 0, 0}};
-  bool as_json = false;
-  int c;
-  opterr = 0;
-  while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-    if (c == 'j') as_json = true;
-    else cli_bad_option("seed", argv);
-  }
-  if (optind < argc) cli_die("seed: unexpected argument '%s'", argv[optind]);
+  bool as_json = cli_json_flag_only("seed", argc, argv);
   json_t *all = json_object();
   bool all_ok = true;
   for (size_t e = 0; e < NEXPERIMENTS; e++) {
