@@ -56,6 +56,14 @@ _Noreturn void wl_fail(wl_ctx *ctx, const char *fmt, ...) {
   longjmp(ctx->escape, BENCH_VERIFY_FAILED);
 }
 
+_Noreturn void wl_bad_param(wl_ctx *ctx, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(ctx->message, sizeof ctx->message, fmt, ap);
+  va_end(ap);
+  longjmp(ctx->escape, BENCH_BAD_PARAM);
+}
+
 void wl_observe_int(wl_ctx *ctx, const char *key, long long value) {
   json_object_set_new(ctx->observations, key, json_integer(value));
 }

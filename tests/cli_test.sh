@@ -45,6 +45,8 @@ expect 2 "unexpected argument 'extra'"                    -- bench -c rc -w gcbe
 expect 2 "unknown tuning key 'nokey'"                     -- bench -c rc -w seed-gc --tuning nokey=1
 expect 2 "--param needs key=value"                        -- bench -c rc -w seed-gc --param novalue
 expect 2 "takes no parameter 'nokey'"                     -- bench -c rc -w seed-gc --param nokey=1
+expect 2 "depth and garbage_depth are at most"            -- bench -c rc -w quads --param depth=99
+expect 2 "gcold takes no parameter 'steps '|parameter .* is not a non-negative integer" -- bench -c rc -w gcold --param steps=-3
 expect 2 "unknown option"                                 -- list --bogus
 expect 2 "unknown option"                                 -- seed --bogus
 expect 2 "results folder '$tmp/missing' does not exist"   -- run --results "$tmp/missing"

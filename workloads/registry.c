@@ -5,6 +5,7 @@
 
 extern const workload wl_seed_refcount, wl_seed_cycle, wl_seed_gc, wl_seed_finalizer;
 extern const workload wl_gcbench;
+extern const workload wl_binarytrees, wl_gcold, wl_quads;
 
 const workload *const wl_registry[] = {
     &wl_seed_refcount,
@@ -12,6 +13,9 @@ const workload *const wl_registry[] = {
     &wl_seed_gc,
     &wl_seed_finalizer,
     &wl_gcbench,
+    &wl_binarytrees,
+    &wl_gcold,
+    &wl_quads,
     NULL,
 };
 

@@ -44,6 +44,10 @@ const char *wl_param(wl_ctx *ctx, const char *key, const char *dflt);
 /* wl_param as a non-negative integer; a malformed value ends the run with an error. */
 uint64_t wl_param_u64(wl_ctx *ctx, const char *key, uint64_t dflt);
 
+/* A --param value that parses but is out of range: the run ends as a usage error
+ * (exit 2, no record), like an unknown parameter. */
+_Noreturn void wl_bad_param(wl_ctx *ctx, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
 /* ---- results ---- */
 /* Verification failed: the run ends with status verify-failed and this message. */
 _Noreturn void wl_fail(wl_ctx *ctx, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
