@@ -12,6 +12,7 @@ paths are inlined into the workloads: no vtable on the hot path.
 COLLECTORS = [
     "nogc",
     "rc",
+    "rc_cycle",
 ]
 
 def gc_collector_library(name, srcs, impl_header, deps = [], **kwargs):

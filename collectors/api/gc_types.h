@@ -84,7 +84,9 @@ void gc_heap_destroy(gc_heap *h);
 gc_obj *gc_alloc_finalizable(gc_heap *h, uint32_t nptrs, uint32_t nbytes, gc_finalizer f);
 
 /* ---- the knobs of Python's gc module ---- */
-/* A full collection; returns the number of unreachable objects it found. */
+/* A full collection; returns the number of unreachable objects it found.  A cycle
+ * detector in CPython's manner counts only what it tracks: objects with pointer
+ * fields (CPython's containers); acyclic garbage freed by counting is not "found". */
 size_t gc_collect(gc_heap *h);
 /* Automatic collection on/off (counting collectors still free at count zero). */
 void gc_enable(gc_heap *h, bool on);
