@@ -50,7 +50,16 @@ expect 2 "gcold takes no parameter 'steps '|parameter .* is not a non-negative i
 expect 2 "unknown option"                                 -- list --bogus
 expect 2 "unknown option"                                 -- seed --bogus
 expect 2 "results folder '$tmp/missing' does not exist"   -- run --results "$tmp/missing"
-expect 2 "--id must be a plain folder name"               -- run --results "$tmp" --id ../x
+expect 2 "a run id is a plain folder name"               -- run --results "$tmp" --id ../x
+expect 2 "unknown suite 'nosuch'"                         -- run nosuch --results "$tmp"
+expect 2 "no suite file 'no/such.yaml'"                   -- run no/such.yaml --results "$tmp"
+expect 2 "unexpected argument 'two'"                      -- run smoke two
+expect 2 "--resume names the run; it takes no --id"       -- run --resume a --id b
+expect 2 "-w WORKLOAD is required"                        -- hyperfine -c rc
+expect 2 "unknown collector 'x'"                          -- hyperfine -w gcbench -c rc,x
+expect 2 "--runs needs a whole number"                    -- hyperfine -w gcbench --runs 1
+printf 'collectors: [rc]\nworkloads: [gcbench]\nheap: [2, 1q]\n' >"$tmp/bad.yaml"
+expect 2 "bad.yaml:3: heap size '1q'"                     -- run "$tmp/bad.yaml" --results "$tmp"
 # a heap too small is a result, not a usage error: status oom, record printed, exit 1
 expect 1 '"status":"oom"'                                 -- bench -c rc -w gcbench --heap-mb 1 --json
 expect 1 '"status":"oom"'                                 -- bench -c nogc -w gcbench --heap-mb 1 --json

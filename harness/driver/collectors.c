@@ -30,7 +30,7 @@ const char *collector_choices(void) {
   return buf;
 }
 
-/* Why beside our own executable: Bazel puts every bench_<name> in the same output
+/* Why beside our own executable (or in $GCLAB_BIN_DIR): Bazel puts every bench_<name> in the same output
  * directory as the driver, in the source tree's bazel-bin and in test runfiles
  * alike; /proc/self/exe resolves the runfiles symlinks to that directory. */
 const char *collector_bench_path(const char *name) {
@@ -39,7 +39,8 @@ const char *collector_bench_path(const char *name) {
   ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
   if (n < 0) { perror("gclab: /proc/self/exe"); exit(1); }
   self[n] = '\0';
-  snprintf(path, sizeof path, "%s/bench_%s", dirname(self), name);
+  const char *dir = getenv("GCLAB_BIN_DIR"); /* tests linking the driver's parts */
+  snprintf(path, sizeof path, "%s/bench_%s", dir ? dir : dirname(self), name);
   return path;
 }
 

@@ -13,8 +13,12 @@ static const struct { const char *name; int (*run)(int, char **); const char *he
                          "      [--warmup N] [--seed N] [--zeal] [--tuning S] [--param K=V] [--timeout S] [--json]\n"
                          "                                    one invocation; prints its record"},
     {"seed", cmd_seed, "seed [--json]                      the seed experiments under every collector"},
-    {"run", cmd_run, "run [--results DIR] [--id ID] [--timeout S] [--zeal]\n"
-                     "                                    the quick suite into results/<id>/"},
+    {"run", cmd_run, "run [SUITE|FILE] [--results DIR] [--id ID] [--resume ID] [--zeal]\n"
+                     "                                    a suite (default: quick) into results/<id>/"},
+    {"minheap", cmd_minheap, "minheap [SUITE|FILE] [--results DIR] [--id ID] [--resume ID]\n"
+                             "                                    only the suite's minimum heaps"},
+    {"hyperfine", cmd_hyperfine, "hyperfine -w W [-c C1,C2,...] [--size S] [--runs N] [--warmup N] [--results DIR] [--id ID]\n"
+                                 "                                    whole-process times with hyperfine"},
 };
 #define NCOMMANDS (sizeof commands / sizeof commands[0])
 
@@ -29,6 +33,6 @@ int main(int argc, char **argv) {
   if (!strcmp(argv[1], "help") || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) { usage(stdout); return 0; }
   for (size_t i = 0; i < NCOMMANDS; i++)
     if (!strcmp(argv[1], commands[i].name)) return commands[i].run(argc - 1, argv + 1);
-  fprintf(stderr, "gclab: unknown command '%s' (valid: list, bench, seed, run, test, help)\n", argv[1]);
+  fprintf(stderr, "gclab: unknown command '%s' (valid: list, bench, seed, run, minheap, hyperfine, test, help)\n", argv[1]);
   return CLI_USAGE_EXIT;
 }

@@ -18,15 +18,20 @@ void results_new_id(char *buf, size_t len) {
   strftime(buf, len, "%Y%m%d-%H%M%S", &tm);
 }
 
-bool results_open(results *r, const char *parent, const char *id) {
+bool results_open(results *r, const char *parent, const char *id, bool fresh) {
   struct stat st;
   if (stat(parent, &st) != 0 || !S_ISDIR(st.st_mode)) {
     fprintf(stderr, "gclab: results folder '%s' does not exist (create it or pass another --results)\n", parent);
     return false;
   }
   snprintf(r->dir, sizeof r->dir, "%s/%s", parent, id);
-  if (mkdir(r->dir, 0777) != 0 && errno != EEXIST) {
-    fprintf(stderr, "gclab: cannot create %s: %s\n", r->dir, strerror(errno));
+  if (fresh && mkdir(r->dir, 0777) != 0) {
+    fprintf(stderr, "gclab: cannot create %s: %s%s\n", r->dir, strerror(errno),
+            errno == EEXIST ? " (pick another --id, or --resume it)" : "");
+    return false;
+  }
+  if (!fresh && (stat(r->dir, &st) != 0 || !S_ISDIR(st.st_mode))) {
+    fprintf(stderr, "gclab: no results folder %s to resume\n", r->dir);
     return false;
   }
   r->records = json_array();
@@ -78,13 +83,59 @@ bool results_append(results *r, json_t *record) {
   return ok;
 }
 
+char *results_read_file(const char *dir, const char *name) {
+  char path[4352];
+  if (dir) snprintf(path, sizeof path, "%s/%s", dir, name);
+  else snprintf(path, sizeof path, "%s", name);
+  FILE *f = fopen(path, "r");
+  if (!f) return NULL;
+  char *data = NULL;
+  size_t len = 0;
+  FILE *mem = open_memstream(&data, &len);
+  char buf[65536];
+  size_t n;
+  while ((n = fread(buf, 1, sizeof buf, f)) > 0) fwrite(buf, 1, n, mem);
+  fclose(mem);
+  fclose(f);
+  return data;
+}
+
+bool results_load_records(results *r) {
+  char *text = results_read_file(r->dir, "records.jsonl");
+  if (!text) return true; /* nothing recorded yet */
+  size_t len = strlen(text), keep = len;
+  if (len && text[len - 1] != '\n') {
+    char *last = strrchr(text, '\n');
+    keep = last ? (size_t)(last - text) + 1 : 0;
+    char path[4352];
+    snprintf(path, sizeof path, "%s/records.jsonl", r->dir);
+    if (truncate(path, (off_t)keep) != 0) {
+      fprintf(stderr, "gclab: cannot drop the torn last line of %s: %s\n", path, strerror(errno));
+      free(text);
+      return false;
+    }
+    fprintf(stderr, "gclab: dropped a torn last record (%zu bytes) from %s\n", len - keep, path);
+    text[keep] = '\0';
+  }
+  for (char *line = strtok(text, "\n"); line; line = strtok(NULL, "\n")) {
+    json_error_t err;
+    json_t *rec = json_loads(line, 0, &err);
+    if (json_is_object(rec)) json_array_append(r->records, rec);
+    json_decref(rec);
+  }
+  free(text);
+  return true;
+}
+
 /* ==================================================================
  * runs.csv
  * ================================================================== */
 
 /* column name, then the path of the value in the record */
 static const char *const csv_columns[][3] = {
-    {"collector", "collector", NULL}, {"workload", "workload", NULL}, {"size", "size", NULL},
+    {"collector", "suite", "collector"}, {"workload", "suite", "workload"}, {"heap", "suite", "heap"},
+    {"heap_factor", "suite", "heap_factor"}, {"invocation", "suite", "invocation"},
+    {"collector_name", "collector", NULL}, {"workload_name", "workload", NULL}, {"size", "size", NULL},
     {"seed", "seed", NULL}, {"heap_bytes", "heap_bytes", NULL}, {"tuning", "tuning", NULL},
     {"status", "status", NULL}, {"checksum", "checksum", NULL}, {"iterations", "iterations", NULL},
     {"wall_ns", "timing", "wall_ns"}, {"cpu_ns", "timing", "cpu_ns"}, {"gc_ns", "timing", "gc_ns"},

@@ -19,10 +19,16 @@ typedef struct results {
   json_t *records; /* array, in order */
 } results;
 
-/* Creates <parent>/<id>/; parent must exist.  False with a message on stderr. */
-bool results_open(results *r, const char *parent, const char *id);
+/* <parent>/<id>/: created when fresh (it must not exist yet), else it must exist.
+ * parent must exist.  False with a message on stderr. */
+bool results_open(results *r, const char *parent, const char *id, bool fresh);
+/* Reads records.jsonl into r->records, dropping a torn last line (a run killed
+ * while writing it) from the file so that appending goes on cleanly. */
+bool results_load_records(results *r);
 bool results_append(results *r, json_t *record);
 bool results_write_csv(results *r);
+/* The text of dir/name (of name alone when dir is NULL; caller frees), or NULL. */
+char *results_read_file(const char *dir, const char *name);
 bool results_write_metadata(results *r, json_t *options);
 /* A run id from the current time: YYYYMMDD-HHMMSS. */
 void results_new_id(char *buf, size_t len);

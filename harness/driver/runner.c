@@ -1,0 +1,470 @@
+#include "harness/driver/runner.h"
+
+#include <gsl/gsl_randist.h>
+#include <gsl/gsl_rng.h>
+#include <math.h>
+#include <papi.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/utsname.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "harness/driver/invocation.h"
+#include "harness/driver/minheap.h"
+#include "harness/driver/stats.h"
+#include "harness/driver/summary.h"
+
+static double now_s(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static const char *str(json_t *o, const char *key) {
+  const char *s = json_string_value(json_object_get(o, key));
+  return s ? s : "";
+}
+
+static void pair_key(char *buf, size_t len, const suite_collector *c, const suite_workload *w) {
+  snprintf(buf, len, "%s/%s", c->label, w->label);
+}
+
+static void run_key(char *buf, size_t len, const char *c, const char *w, const char *heap, long long inv) {
+  snprintf(buf, len, "%s|%s|%s|%lld", c, w, heap, inv);
+}
+
+/* ==================================================================
+ * The prologue (metadata.json)
+ * ================================================================== */
+
+static json_t *first_line_of(const char *path) {
+  FILE *f = fopen(path, "r");
+  char line[256];
+  json_t *v = json_string("unavailable");
+  if (f && fgets(line, sizeof line, f)) {
+    line[strcspn(line, "\n")] = '\0';
+    json_decref(v);
+    v = json_string(line);
+  }
+  if (f) fclose(f);
+  return v;
+}
+
+/* PAPI's own answer about the hardware counters: on a VM without a PMU it says
+ * there are none, and the record says so rather than reporting zeros. */
+static json_t *papi_prologue(void) {
+  int v = PAPI_library_init(PAPI_VER_CURRENT);
+  if (v != PAPI_VER_CURRENT)
+    return json_pack("{s:b,s:s}", "available", 0, "error", v < 0 ? PAPI_strerror(v) : "version mismatch");
+  int hw = PAPI_num_cmp_hwctrs(0);
+  const PAPI_hw_info_t *info = PAPI_get_hardware_info();
+  json_t *j = json_pack("{s:b,s:i,s:s}", "available", 1, "hardware_counters", hw < 0 ? 0 : hw,
+                        "cpu", info ? info->model_string : "unknown");
+  PAPI_shutdown();
+  return j;
+}
+
+static json_t *prologue(const suite *s, int argc, char **argv) {
+  json_t *cmd = json_array();
+  for (int i = 0; i < argc; i++) json_array_append_new(cmd, json_string(argv[i]));
+  return json_pack("{s:o,s:s,s:s,s:o,s:o,s:s,s:o}", "command", cmd, "suite", s->name, "suite_file", s->path,
+                   "load_average", first_line_of("/proc/loadavg"),
+                   "governor", first_line_of("/sys/devices/system/cpu/cpu0/cpufreq/scaling_governor"),
+                   "compiler_flags", "-O2 -g (bazel -c opt, .bazelrc)", "papi", papi_prologue());
+}
+
+/* ==================================================================
+ * Starting and resuming
+ * ================================================================== */
+
+bool runner_start(runner *r, const char *suite_path, const char *parent, const char *id, int argc, char **argv) {
+  memset(r, 0, sizeof *r);
+  char err[1024];
+  if (!suite_load(suite_path, &r->s, err, sizeof err)) {
+    fprintf(stderr, "gclab: %s\n", err);
+    return false;
+  }
+  if (!results_open(&r->res, parent, id, true)) return false;
+  char *text = results_read_file(NULL, suite_path);
+  bool ok = text && results_write_atomic(r->res.dir, "suite.yaml", text, strlen(text));
+  free(text);
+  json_t *options = prologue(&r->s, argc, argv);
+  if (r->s.shuffle && !r->s.shuffle_seed) r->s.shuffle_seed = (uint64_t)time(NULL);
+  json_object_set_new(options, "shuffle_seed", json_integer((json_int_t)r->s.shuffle_seed));
+  ok = ok && results_write_metadata(&r->res, options);
+  json_decref(options);
+  r->minheaps = json_object();
+  r->done = json_object();
+  r->tty = isatty(1);
+  return ok;
+}
+
+bool runner_resume(runner *r, const char *parent, const char *id) {
+  memset(r, 0, sizeof *r);
+  if (!results_open(&r->res, parent, id, false)) return false;
+  char path[4400], err[1024];
+  snprintf(path, sizeof path, "%s/suite.yaml", r->res.dir);
+  if (!suite_load(path, &r->s, err, sizeof err)) {
+    fprintf(stderr, "gclab: cannot resume %s: %s\n", r->res.dir, err);
+    return false;
+  }
+  char *meta = results_read_file(r->res.dir, "metadata.json");
+  json_t *m = meta ? json_loads(meta, 0, NULL) : NULL;
+  r->s.shuffle_seed = (uint64_t)json_integer_value(json_object_get(json_object_get(m, "options"), "shuffle_seed"));
+  json_decref(m);
+  free(meta);
+  char *mh = results_read_file(r->res.dir, "minheap.json");
+  r->minheaps = mh ? json_loads(mh, 0, NULL) : NULL;
+  free(mh);
+  if (!json_is_object(r->minheaps)) { json_decref(r->minheaps); r->minheaps = json_object(); }
+  if (!results_load_records(&r->res)) return false;
+  r->done = json_object();
+  size_t i;
+  json_t *rec;
+  json_array_foreach(r->res.records, i, rec) {
+    json_t *sj = json_object_get(rec, "suite");
+    char key[512];
+    run_key(key, sizeof key, str(sj, "collector"), str(sj, "workload"), str(sj, "heap"),
+            (long long)json_integer_value(json_object_get(sj, "invocation")));
+    json_object_set_new(r->done, key, json_true());
+  }
+  r->tty = isatty(1);
+  printf("resuming %s: %zu run(s) already recorded\n", r->res.dir, json_object_size(r->done));
+  return true;
+}
+
+void runner_free(runner *r) {
+  suite_free(&r->s);
+  json_decref(r->minheaps);
+  json_decref(r->done);
+  json_decref(r->res.records);
+}
+
+/* ==================================================================
+ * One run
+ * ================================================================== */
+
+static void invocation_for(const runner *r, const suite_collector *c, const suite_workload *w, uint64_t heap,
+                           invocation *inv) {
+  invocation_defaults(inv);
+  inv->collector = c->collector;
+  inv->tuning = c->tuning;
+  inv->workload = w->workload;
+  inv->size = w->size;
+  for (int p = 0; p < w->nparams; p++) inv->params[inv->nparams++] = w->params[p];
+  inv->seed = r->s.seed;
+  inv->iterations = r->s.iterations;
+  inv->warmup = r->s.warmup;
+  inv->timeout_s = r->s.timeout_s;
+  inv->zeal = r->s.zeal;
+  inv->heap_bytes = heap;
+}
+
+/* A record the bench could not write: the bench rejected its arguments (a suite
+ * the parser accepted but a workload refused, e.g. a bad parameter value). */
+static json_t *rejected_record(const invocation *inv, const char *usage) {
+  return json_pack("{s:i,s:s,s:s,s:s,s:I,s:s,s:s}", "schema", 1, "collector", inv->collector, "workload",
+                   inv->workload, "size", inv->size, "heap_bytes", (json_int_t)inv->heap_bytes, "status", "rejected",
+                   "error", usage);
+}
+
+static json_t *run_once(const runner *r, const suite_collector *c, const suite_workload *w, uint64_t heap) {
+  invocation inv;
+  invocation_for(r, c, w, heap, &inv);
+  const char *usage = NULL;
+  json_t *rec = invocation_run(&inv, &usage);
+  return rec ? rec : rejected_record(&inv, usage);
+}
+
+/* ==================================================================
+ * Minimum heaps
+ * ================================================================== */
+
+typedef struct probe_ctx {
+  const runner *r;
+  const suite_collector *c;
+  const suite_workload *w;
+} probe_ctx;
+
+static minheap_probe_result probe(void *vctx, uint64_t limit, uint64_t *peak, char *why, size_t len) {
+  probe_ctx *p = vctx;
+  json_t *rec = run_once(p->r, p->c, p->w, limit);
+  const char *status = str(rec, "status");
+  minheap_probe_result res;
+  if (!strcmp(status, "ok")) {
+    *peak = (uint64_t)json_integer_value(json_object_get(json_object_get(rec, "memory"), "peak_heap_bytes"));
+    res = PROBE_FITS;
+  } else if (limit && (!strcmp(status, "oom") || !strcmp(status, "timeout"))) {
+    res = PROBE_TOO_SMALL;
+  } else {
+    snprintf(why, len, "%s at %s: %s", status, limit ? "a limit" : "no limit", str(rec, "error"));
+    res = PROBE_BROKEN;
+  }
+  json_decref(rec);
+  return res;
+}
+
+static bool needs_minheap(const suite *s) {
+  for (int h = 0; h < s->nheaps; h++)
+    if (s->heaps[h].kind == HEAP_FACTOR) return true;
+  return false;
+}
+
+bool runner_minheaps(runner *r) {
+  if (!needs_minheap(&r->s)) return true;
+  bool ok = true;
+  for (int w = 0; w < r->s.nworkloads; w++) {
+    for (int c = 0; c < r->s.ncollectors; c++) {
+      char key[512];
+      pair_key(key, sizeof key, &r->s.collectors[c], &r->s.workloads[w]);
+      if (json_object_get(r->minheaps, key)) continue;
+      printf("minimum heap of %-24s ... ", key);
+      fflush(stdout);
+      double t0 = now_s();
+      probe_ctx ctx = {r, &r->s.collectors[c], &r->s.workloads[w]};
+      minheap_search search = {0};
+      minheap_result m = minheap_find(&search, probe, &ctx);
+      char b[32];
+      if (m.found) printf("%s (%d probes, %.1f s)\n", summary_bytes((double)m.bytes, b, sizeof b), m.probes, now_s() - t0);
+      else printf("none: %s\n", m.why);
+      json_object_set_new(r->minheaps, key,
+                          m.found ? json_pack("{s:s,s:I,s:i}", "status", "ok", "bytes", (json_int_t)m.bytes, "probes", m.probes)
+                                  : json_pack("{s:s,s:s,s:i}", "status", "failed", "why", m.why, "probes", m.probes));
+      char *text = json_dumps(r->minheaps, JSON_INDENT(2) | JSON_SORT_KEYS);
+      ok &= results_write_atomic(r->res.dir, "minheap.json", text, strlen(text));
+      free(text);
+    }
+  }
+  return ok;
+}
+
+/* ==================================================================
+ * The plan and its execution
+ * ================================================================== */
+
+typedef struct planned { int c, w, h; } planned;
+
+static const char *fmt_eta(double s, char *buf, size_t len) {
+  if (s < 60) snprintf(buf, len, "%.0fs", s);
+  else if (s < 3600) snprintf(buf, len, "%.0fm%02.0fs", floor(s / 60), fmod(s, 60));
+  else snprintf(buf, len, "%.0fh%02.0fm", floor(s / 3600), fmod(s / 60, 60));
+  return buf;
+}
+
+static void progress(const runner *r, size_t done, size_t total, double elapsed, const char *what, const char *result) {
+  char eta[32] = "?";
+  if (done > 0) fmt_eta(elapsed / (double)done * (double)(total - done), eta, sizeof eta);
+  if (r->tty) {
+    int width = 30, fill = total ? (int)((double)done / (double)total * width) : width;
+    printf("\r\033[K[%.*s%*s] %zu/%zu ETA %s  %s%s%s", fill, "##############################", width - fill, "", done,
+           total, eta, what, result ? " " : "", result ? result : "");
+    if (done == total && result) printf("\n");
+  } else if (result) {
+    printf("[%zu/%zu] %s %s (ETA %s)\n", done, total, what, result, eta);
+  }
+  fflush(stdout);
+}
+
+/* The heap limit of a configuration, or false (with why) when its factor needs
+ * a minimum heap the pair does not have. */
+static bool heap_limit(const runner *r, int c, int w, int h, uint64_t *bytes, const char **why) {
+  const suite_heap *heap = &r->s.heaps[h];
+  if (heap->kind == HEAP_NONE) { *bytes = 0; return true; }
+  if (heap->kind == HEAP_BYTES) { *bytes = heap->bytes; return true; }
+  char key[512];
+  pair_key(key, sizeof key, &r->s.collectors[c], &r->s.workloads[w]);
+  json_t *m = json_object_get(r->minheaps, key);
+  if (strcmp(str(m, "status"), "ok")) { *why = m ? str(m, "why") : "no minimum heap"; return false; }
+  *bytes = (uint64_t)ceil((double)json_integer_value(json_object_get(m, "bytes")) * heap->factor);
+  return true;
+}
+
+bool runner_execute(runner *r) {
+  const suite *s = &r->s;
+  size_t nconfigs = (size_t)s->ncollectors * (size_t)s->nworkloads * (size_t)s->nheaps;
+  planned *order = malloc(nconfigs * sizeof *order);
+  size_t total = 0, done = 0;
+  for (int inv = 1; inv <= s->invocations; inv++)
+    for (size_t i = 0; i < nconfigs; i++) {
+      int c = (int)(i % (size_t)s->ncollectors), h = (int)(i / (size_t)s->ncollectors % (size_t)s->nheaps);
+      int w = (int)(i / (size_t)s->ncollectors / (size_t)s->nheaps);
+      char key[512];
+      run_key(key, sizeof key, s->collectors[c].label, s->workloads[w].label, s->heaps[h].label, inv);
+      if (!json_object_get(r->done, key)) total++;
+    }
+  gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
+  bool write_ok = true;
+  double t0 = now_s();
+  for (int inv = 1; inv <= s->invocations; inv++) {
+    /* configurations interleaved within the invocation: workload, heap, collector */
+    for (size_t i = 0; i < nconfigs; i++)
+      order[i] = (planned){(int)(i % (size_t)s->ncollectors), (int)(i / (size_t)s->ncollectors / (size_t)s->nheaps),
+                           (int)(i / (size_t)s->ncollectors % (size_t)s->nheaps)};
+    if (s->shuffle) {
+      gsl_rng_set(rng, s->shuffle_seed + (uint64_t)inv);
+      gsl_ran_shuffle(rng, order, nconfigs, sizeof *order);
+    }
+    for (size_t i = 0; i < nconfigs; i++) {
+      const suite_collector *c = &s->collectors[order[i].c];
+      const suite_workload *w = &s->workloads[order[i].w];
+      const suite_heap *h = &s->heaps[order[i].h];
+      char key[512], what[256];
+      run_key(key, sizeof key, c->label, w->label, h->label, inv);
+      if (json_object_get(r->done, key)) continue;
+      snprintf(what, sizeof what, "%s %s %s #%d", c->label, w->label, h->label, inv);
+      progress(r, done, total, now_s() - t0, what, NULL);
+      uint64_t limit = 0;
+      const char *why = NULL;
+      json_t *rec;
+      if (heap_limit(r, order[i].c, order[i].w, order[i].h, &limit, &why)) {
+        rec = run_once(r, c, w, limit);
+      } else {
+        rec = json_pack("{s:i,s:s,s:s,s:s,s:s,s:s}", "schema", 1, "collector", c->collector, "workload", w->workload,
+                        "size", w->size, "status", "skipped", "error", why);
+      }
+      json_object_set_new(rec, "suite", json_pack("{s:s,s:s,s:s,s:o,s:I,s:i}", "collector", c->label, "workload", w->label,
+                                                   "heap", h->label, "heap_factor",
+                                                   h->kind == HEAP_FACTOR ? json_real(h->factor) : json_null(),
+                                                   "heap_bytes", (json_int_t)limit, "invocation", inv));
+      write_ok &= results_append(&r->res, rec);
+      json_object_set_new(r->done, key, json_true());
+      char result[96];
+      json_t *t = json_object_get(rec, "timing");
+      char d[32];
+      snprintf(result, sizeof result, "%s%s%s", str(rec, "status"), t ? " " : "",
+               t ? summary_duration((double)json_integer_value(json_object_get(t, "wall_ns")), d, sizeof d) : "");
+      progress(r, ++done, total, now_s() - t0, what, result);
+      json_decref(rec);
+      if (!write_ok) break;
+    }
+    if (!write_ok) break;
+  }
+  gsl_rng_free(rng);
+  free(order);
+  printf("%zu run(s) in %.1f s\n", done, now_s() - t0);
+  return write_ok;
+}
+
+/* ==================================================================
+ * The summary
+ * ================================================================== */
+
+/* Per workload and size, every ok run must have the same checksum. */
+static int count_checksum_mismatches(json_t *records) {
+  int bad = 0;
+  size_t i, j;
+  json_t *a, *b;
+  json_array_foreach(records, i, a) {
+    if (strcmp(str(a, "status"), "ok")) continue;
+    json_array_foreach(records, j, b) {
+      if (j >= i) break;
+      if (strcmp(str(b, "status"), "ok") || strcmp(str(a, "workload"), str(b, "workload")) ||
+          strcmp(str(a, "size"), str(b, "size")) || !json_equal(json_object_get(a, "params"), json_object_get(b, "params")))
+        continue;
+      if (strcmp(str(a, "checksum"), str(b, "checksum"))) {
+        fprintf(stderr, "gclab: CHECKSUM MISMATCH on %s (%s): %s gives %s, %s gives %s\n", str(a, "workload"),
+                str(a, "size"), str(b, "collector"), str(b, "checksum"), str(a, "collector"), str(a, "checksum"));
+        bad++;
+      }
+      break;
+    }
+  }
+  return bad;
+}
+
+typedef struct config_stats {
+  stats_summary wall, gc;
+  size_t runs, ok;
+  double peak_heap;
+} config_stats;
+
+/* Per-iteration times of one configuration's ok runs. */
+static config_stats config_summary(json_t *records, const char *c, const char *w, const char *h) {
+  config_stats cs = {0};
+  size_t n = json_array_size(records), i;
+  double *wall = malloc((n ? n : 1) * sizeof *wall), *gc = malloc((n ? n : 1) * sizeof *gc);
+  json_t *rec;
+  json_array_foreach(records, i, rec) {
+    json_t *sj = json_object_get(rec, "suite");
+    if (strcmp(str(sj, "collector"), c) || strcmp(str(sj, "workload"), w) || strcmp(str(sj, "heap"), h)) continue;
+    cs.runs++;
+    if (strcmp(str(rec, "status"), "ok")) continue;
+    json_t *t = json_object_get(rec, "timing");
+    double timed = (double)(json_integer_value(json_object_get(rec, "iterations")) - json_integer_value(json_object_get(rec, "warmup")));
+    wall[cs.ok] = (double)json_integer_value(json_object_get(t, "wall_ns")) / timed;
+    gc[cs.ok] = (double)json_integer_value(json_object_get(t, "gc_ns")) / timed;
+    cs.peak_heap += (double)json_integer_value(json_object_get(json_object_get(rec, "memory"), "peak_heap_bytes"));
+    cs.ok++;
+  }
+  cs.wall = stats_summarise(wall, cs.ok);
+  cs.gc = stats_summarise(gc, cs.ok);
+  if (cs.ok) cs.peak_heap /= (double)cs.ok;
+  free(wall);
+  free(gc);
+  return cs;
+}
+
+int runner_summarise(runner *r) {
+  const suite *s = &r->s;
+  bool ok = results_write_csv(&r->res);
+  char *sum = NULL, *geo = NULL;
+  size_t sumlen = 0, geolen = 0;
+  FILE *fs = open_memstream(&sum, &sumlen), *fg = open_memstream(&geo, &geolen);
+  fprintf(fs, "collector,workload,heap,heap_factor,runs,ok,wall_mean_ns,wall_median_ns,wall_sd_ns,wall_ci95_ns,wall_cv,"
+              "gc_mean_ns,gc_ci95_ns,peak_heap_mean_bytes,normalised_wall\n");
+  fprintf(fg, "collector,heap,heap_factor,workloads,geomean_normalised_wall\n");
+  printf("\n%-14s %-8s %-14s %3s %14s %12s %6s %8s %8s\n", "workload", "heap", "collector", "n", "time/iter",
+         "±95%", "cv", "gc", "vs base");
+  for (int h = 0; h < s->nheaps; h++) {
+    for (int w = 0; w < s->nworkloads; w++) {
+      config_stats base = config_summary(r->res.records, s->baseline, s->workloads[w].label, s->heaps[h].label);
+      for (int c = 0; c < s->ncollectors; c++) {
+        const char *cl = s->collectors[c].label, *wl = s->workloads[w].label, *hl = s->heaps[h].label;
+        config_stats cs = config_summary(r->res.records, cl, wl, hl);
+        double norm = cs.ok && base.ok ? cs.wall.mean / base.wall.mean : NAN;
+        char factor[32] = "";
+        if (s->heaps[h].kind == HEAP_FACTOR) snprintf(factor, sizeof factor, "%g", s->heaps[h].factor);
+        char normtxt[32] = "";
+        if (!isnan(norm)) snprintf(normtxt, sizeof normtxt, "%.4f", norm);
+        if (cs.ok)
+          fprintf(fs, "%s,%s,%s,%s,%zu,%zu,%.0f,%.0f,%.0f,%.0f,%.4f,%.0f,%.0f,%.0f,%s\n", cl, wl, hl, factor, cs.runs, cs.ok,
+                  cs.wall.mean, cs.wall.median, cs.wall.sd, cs.wall.ci95, cs.wall.cv, cs.gc.mean, cs.gc.ci95, cs.peak_heap,
+                  normtxt);
+        else
+          fprintf(fs, "%s,%s,%s,%s,%zu,0,,,,,,,,,\n", cl, wl, hl, factor, cs.runs);
+        char a[32], b[32], g[32];
+        printf("%-14s %-8s %-14s %3zu %14s %12s %5.1f%% %8s %8s\n", wl, hl, cl, cs.ok,
+               cs.ok ? summary_duration(cs.wall.mean, a, sizeof a) : "-", cs.ok >= 2 ? summary_duration(cs.wall.ci95, b, sizeof b) : "-",
+               cs.wall.cv * 100, cs.ok ? summary_duration(cs.gc.mean, g, sizeof g) : "-", isnan(norm) ? "-" : normtxt);
+        if (cs.ok >= 2 && cs.wall.cv > s->cv_warn)
+          printf("  warning: %s %s %s: coefficient of variation %.1f%% exceeds %.1f%%\n", cl, wl, hl, cs.wall.cv * 100,
+                 s->cv_warn * 100);
+      }
+    }
+    for (int c = 0; c < s->ncollectors; c++) {
+      double ratios[256];
+      size_t n = 0;
+      for (int w = 0; w < s->nworkloads && n < 256; w++) {
+        config_stats cs = config_summary(r->res.records, s->collectors[c].label, s->workloads[w].label, s->heaps[h].label);
+        config_stats base = config_summary(r->res.records, s->baseline, s->workloads[w].label, s->heaps[h].label);
+        if (cs.ok && base.ok) ratios[n++] = cs.wall.mean / base.wall.mean;
+      }
+      char factor[32] = "";
+      if (s->heaps[h].kind == HEAP_FACTOR) snprintf(factor, sizeof factor, "%g", s->heaps[h].factor);
+      if (n) fprintf(fg, "%s,%s,%s,%zu,%.4f\n", s->collectors[c].label, s->heaps[h].label, factor, n, stats_geomean(ratios, n));
+    }
+  }
+  fclose(fs);
+  fclose(fg);
+  ok &= results_write_atomic(r->res.dir, "summary.csv", sum, sumlen);
+  ok &= results_write_atomic(r->res.dir, "geomean.csv", geo, geolen);
+  printf("\ngeometric mean of time per iteration, normalised to %s:\n", s->baseline);
+  fputs(geo, stdout);
+  free(sum);
+  free(geo);
+  int mismatches = count_checksum_mismatches(r->res.records);
+  if (mismatches) printf("%d checksum mismatch(es): a collector is wrong\n", mismatches);
+  return ok ? mismatches : -1;
+}

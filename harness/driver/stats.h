@@ -1,0 +1,21 @@
+/*
+ * stats.h — the statistics a suite's summary reports, computed with GSL.
+ */
+#ifndef STATS_H
+#define STATS_H
+
+#include <stddef.h>
+
+typedef struct stats_summary {
+  size_t n;
+  double mean, median, sd;
+  double ci95;  /* half-width of the 95% confidence interval of the mean (Student's t); 0 when n < 2 */
+  double cv;    /* coefficient of variation: sd / mean; 0 when n < 2 or mean == 0 */
+  double min, max;
+} stats_summary;
+
+/* x is sorted in place. */
+stats_summary stats_summarise(double *x, size_t n);
+/* The geometric mean of n positive ratios; 0 when n == 0 or any is not positive. */
+double stats_geomean(const double *x, size_t n);
+#endif
