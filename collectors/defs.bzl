@@ -13,6 +13,7 @@ COLLECTORS = [
     "nogc",
     "rc",
     "rc_cycle",
+    "gen",
 ]
 
 def gc_collector_library(name, srcs, impl_header, deps = [], **kwargs):
