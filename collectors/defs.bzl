@@ -14,6 +14,7 @@ COLLECTORS = [
     "rc",
     "rc_cycle",
     "gen",
+    "bdw",
 ]
 
 def gc_collector_library(name, srcs, impl_header, deps = [], **kwargs):

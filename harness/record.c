@@ -12,6 +12,7 @@ static const struct { unsigned bit; const char *name; } cap_names[] = {
     {GC_CAP_MOVES_OBJECTS, "moves_objects"},
     {GC_CAP_PROMPT_FINALIZATION, "prompt_finalization"},
     {GC_CAP_RECLAIMS, "reclaims"},
+    {GC_CAP_CONSERVATIVE, "conservative"},
 };
 
 json_t *record_caps(unsigned caps) {

@@ -8,7 +8,9 @@
  * leave nothing of a dropped cycle, one that declares prompt finalization must
  * finalize at the last reference, one that does not reclaim must free nothing and
  * run out of memory under a limit, and so on.  A new collector passes by behaving
- * as it declares.
+ * as it declares.  One that declares itself conservative may hold some garbage
+ * the cases predict gone — what a few stale references reach, never more
+ * (conformance_support.h) — while everything reachable must be as exact as ever.
  *
  * The cases:
  *   random_graphs_under_zeal           random graphs vs a shadow model, zeal on, with
@@ -16,7 +18,8 @@
  *   unreachable_cycles                 dropped cycles of known shapes (conformance_lifetime.c)
  *   finalizers_run_once_when_unreachable
  *   finalizers_in_garbage_cycles
- *   finalizer_resurrection                                   (conformance_finalizers.c)
+ *   finalizer_resurrection
+ *   finalizers_in_bulk                 400 finalizable objects in chains (conformance_finalizers.c)
  *   immortal_objects                                          (conformance_lifetime.c)
  *   refcounts_match_model              gc_refcount vs the model (conformance_random.c)
  *   heap_limit_live_data_ooms
@@ -54,6 +57,7 @@ static const conformance_case cases[] = {
     {"finalizers_run_once_when_unreachable", case_finalizers_run_once_when_unreachable},
     {"finalizers_in_garbage_cycles", case_finalizers_in_garbage_cycles},
     {"finalizer_resurrection", case_finalizer_resurrection},
+    {"finalizers_in_bulk", case_finalizers_in_bulk},
     {"immortal_objects", case_immortal_objects},
     {"refcounts_match_model", case_refcounts_match_model},
     {"heap_limit_live_data_ooms", case_heap_limit_live_data_ooms},
@@ -150,6 +154,7 @@ static void print_collector(void) {
       {GC_CAP_COUNTS_REFS, "COUNTS_REFS"},         {GC_CAP_COLLECTS_CYCLES, "COLLECTS_CYCLES"},
       {GC_CAP_MOVES_OBJECTS, "MOVES_OBJECTS"},     {GC_CAP_COUNTS_ROOTS, "COUNTS_ROOTS"},
       {GC_CAP_PROMPT_FINALIZATION, "PROMPT_FINALIZATION"}, {GC_CAP_RECLAIMS, "RECLAIMS"},
+      {GC_CAP_CONSERVATIVE, "CONSERVATIVE"},
   };
   const gc_collector_info *info = gc_collector();
   printf("conformance of collector %s (%s); capabilities:", info->name, info->description);

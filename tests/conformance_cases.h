@@ -19,6 +19,7 @@ void case_immortal_objects(void);
 void case_finalizers_run_once_when_unreachable(void);
 void case_finalizers_in_garbage_cycles(void);
 void case_finalizer_resurrection(void);
+void case_finalizers_in_bulk(void);
 
 /* conformance_limits.c: the heap limit, deep structures, options and knobs */
 void case_heap_limit_live_data_ooms(void);

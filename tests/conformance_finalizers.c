@@ -2,7 +2,9 @@
  * conformance_finalizers.c — case 3: finalizers run exactly once, only once their
  * object is unreachable, as promptly as the collector declares; garbage cycles are
  * finalized iff the collector collects cycles; a resurrected object survives intact
- * and is never finalized again.
+ * and is never finalized again; chains of finalizable objects are finalized all
+ * together (in bulk, where a conservative collector's few retained objects cannot
+ * hide a collector that finalizes in order, or not at all).
  *
  * The finalizers count runs per object id (the id in the object's first raw bytes)
  * in statics, and complain if the test still marks the object as referenced.
@@ -75,14 +77,20 @@ static bool none_finalized_while_referenced(gc_heap *h) {
 
 /* The ids in `ids` have lost their last reference.  If `collectable`, each must be
  * finalized exactly once: at once if `prompt` applies and the collector declares
- * prompt finalization, else within COLLECTIONS_TO_FINALIZE collections.  If not,
- * none may be finalized, however often we collect. */
+ * prompt finalization, else within COLLECTIONS_TO_FINALIZE collections — though a
+ * conservative collector may still hold up to retention_allowed(n) of them,
+ * unfinalized.  If not, none may be finalized, however often we collect. */
 static bool expect_finalized(gc_heap *h, const uint64_t *ids, size_t n, bool collectable, bool prompt,
                              const char *what) {
   bool at_once = collectable && prompt && has_cap(GC_CAP_PROMPT_FINALIZATION);
   for (int c = 0; c < COLLECTIONS_TO_FINALIZE && !at_once; c++) gc_collect(h);
+  uint64_t held = 0;
   for (size_t i = 0; i < n; i++) {
     unsigned want = collectable ? 1 : 0, runs = fin.runs[ids[i]];
+    if (want == 1 && runs == 0 && held < retention_allowed(n)) {
+      held++;
+      continue;
+    }
     if (!CHECK(runs == want, "%s: object %llu finalized %u times %s, expected %u", what, (unsigned long long)ids[i],
                runs, at_once ? "right after its last reference went" : "after 2 gc_collect calls", want))
       return false;
@@ -147,9 +155,12 @@ void case_finalizers_run_once_when_unreachable(void) {
   collect_until_live(h, baseline, COLLECTIONS_TO_RECLAIM);
   if (!expect_finalized(h, ids, 3, reclaims, false, "more collections later") || !finalizer_statistic_agrees(h))
     goto done;
-  if (reclaims)
-    CHECK(live_objects(h) == baseline, "%llu objects live after the finalized objects went, expected %llu",
-          (unsigned long long)live_objects(h), (unsigned long long)baseline);
+  if (reclaims) {
+    uint64_t allowed = retention_allowed(4 + 2 * 2000); /* the finalizable objects, the holder, the garbage */
+    CHECK(live_as_predicted(live_objects(h), baseline, allowed),
+          "%llu objects live after the finalized objects went, expected %llu%s", (unsigned long long)live_objects(h),
+          (unsigned long long)baseline, retention_note(allowed));
+  }
 done:
   gc_frame_close(h, frame);
   gc_heap_destroy(h);
@@ -220,8 +231,9 @@ void case_finalizers_in_garbage_cycles(void) {
     goto done;
   uint64_t left = live_objects(h) - baseline;
   uint64_t want = !reclaims ? CYCLIC_OBJECTS + 1 + 1000 : cycles ? 0 : CYCLIC_OBJECTS;
-  CHECK(left == want, "%llu objects live after the cycles were dropped, expected %llu", (unsigned long long)left,
-        (unsigned long long)want);
+  uint64_t allowed = retention_allowed(CYCLIC_OBJECTS + 1 + 1000 - want);
+  CHECK(live_as_predicted(left, want, allowed), "%llu objects live after the cycles were dropped, expected %llu%s",
+        (unsigned long long)left, (unsigned long long)want, retention_note(allowed));
 done:
   gc_heap_destroy(h);
 }
@@ -246,6 +258,10 @@ static bool resurrected_intact(gc_heap *h, uint64_t id, uint64_t child0, uint64_
                (unsigned long long)child1);
 }
 
+/* A conservative collector may still hold an object expect_finalized let go
+ * unfinalized: then there is no resurrection to check. */
+static bool still_held(uint64_t id) { return has_cap(GC_CAP_CONSERVATIVE) && fin.runs[id] == 0; }
+
 /* Resurrected, the object is referenced by one root slot and nothing in the heap. */
 static bool resurrected_count_right(gc_heap *h) {
   long want = -1;
@@ -261,18 +277,20 @@ static bool resurrected_then_dropped(gc_heap *h, uint64_t id, uint64_t child0, u
   if (!resurrected_intact(h, id, child0, child1, "just resurrected")) return false;
   allocate_garbage(h, 300);
   for (int i = 0; i < COLLECTIONS_TO_RECLAIM; i++) gc_collect(h);
-  uint64_t live = live_objects(h) - baseline;
+  uint64_t live = live_since(h, baseline);
   if (!resurrected_intact(h, id, child0, child1, "collections after resurrection") ||
-      !CHECK(live == objects, "%llu objects live while the resurrected object is held, expected %llu",
-             (unsigned long long)live, (unsigned long long)objects))
+      !CHECK(count_as_predicted(h, baseline, 0, objects, retention_allowed(300)),
+             "%llu objects live while the resurrected object is held, expected %llu%s", (unsigned long long)live,
+             (unsigned long long)objects, retention_note(retention_allowed(300))))
     return false;
   gc_root_set(h, fin.resurrection_slot, NULL);
   collect_until_live(h, baseline, COLLECTIONS_TO_RECLAIM);
-  live = live_objects(h) - baseline;
+  live = live_since(h, baseline);
   return CHECK(fin.runs[id] == 1, "object %llu finalized %u times after resurrection and a second drop",
                (unsigned long long)id, fin.runs[id]) &&
-         CHECK(live == 0, "%llu objects live after the resurrected object was dropped again",
-               (unsigned long long)live);
+         CHECK(live_as_predicted(live, 0, retention_allowed(objects + 300)),
+               "%llu objects live after the resurrected object was dropped again%s", (unsigned long long)live,
+               retention_note(retention_allowed(objects + 300)));
 }
 
 /* An acyclic object with two children resurrects itself: every collector that
@@ -291,7 +309,7 @@ static bool check_acyclic_resurrection(gc_heap *h) {
   about_to_drop(id, 1);
   gc_frame_close(h, frame);
   if (!expect_finalized(h, id, 1, reclaims, true, "a resurrecting object dropped")) return false;
-  if (!reclaims) return true;
+  if (!reclaims || still_held(id[0])) return true;
   return resurrected_count_right(h) &&
          resurrected_then_dropped(h, REVIVED_ID, REVIVED_CHILD0_ID, REVIVED_CHILD1_ID, baseline, 3);
 }
@@ -313,7 +331,7 @@ static bool check_cycle_resurrection(gc_heap *h) {
   about_to_drop(id, 1);
   gc_frame_close(h, frame);
   if (!expect_finalized(h, id, 1, collectable, false, "a resurrecting object in a garbage cycle")) return false;
-  if (!collectable) return true;
+  if (!collectable || still_held(id[0])) return true;
   gc_obj *o = gc_root_get(h, fin.resurrection_slot);
   if (!CHECK(o && gc_get(o, 0) && gc_get(gc_get(o, 0), 0) == o,
              "the resurrected object's cycle (it -> partner -> it) is broken"))
@@ -329,5 +347,98 @@ void case_finalizer_resurrection(void) {
   fin.resurrection_slot = gc_root_push(h, NULL);
   if (check_acyclic_resurrection(h)) check_cycle_resurrection(h);
   gc_frame_close(h, frame);
+  gc_heap_destroy(h);
+}
+
+/* ==================================================================
+ * In bulk
+ * ================================================================== */
+
+/* Chains of finalizable objects, each holding the next: all unreachable at once,
+ * so all due after the same collection.  A collector that finalizes in order (one
+ * link per collection) or not at all shows here, where a handful of objects
+ * cannot; a conservative collector may keep what a few stale references reach
+ * (some chains' tails), no more. */
+#define BULK_CHAINS 40
+#define BULK_LENGTH 10
+#define BULK_OBJECTS (BULK_CHAINS * BULK_LENGTH)
+
+static struct {
+  unsigned runs[BULK_OBJECTS];
+  bool referenced;
+} bulk;
+
+/* Object ids run along each chain: id + 1 is the next link, unless id ends one. */
+static bool bulk_last_link(uint64_t id) { return id % BULK_LENGTH == BULK_LENGTH - 1; }
+
+static void bulk_finalizer(gc_heap *h, gc_obj *o) {
+  (void)h;
+  uint64_t id = identity_read(o);
+  if (!CHECK(id < BULK_OBJECTS, "a finalizer ran on an object reading as id %llu", (unsigned long long)id)) return;
+  bulk.runs[id]++;
+  CHECK(bulk.runs[id] == 1, "object %llu finalized %u times", (unsigned long long)id, bulk.runs[id]);
+  CHECK(!bulk.referenced, "object %llu finalized while still referenced", (unsigned long long)id);
+  gc_obj *next = gc_get(o, 0);
+  CHECK(identity_intact(o, id) && bulk_last_link(id) == (next == NULL) && (!next || identity_intact(next, id + 1)),
+        "object %llu or its link to the next one corrupted when its finalizer ran", (unsigned long long)id);
+}
+
+/* What a conservative collector may hold of the chains: the chains as a graph. */
+static uint64_t bulk_retention(void) {
+  static uint32_t first[BULK_OBJECTS + 1];
+  static int32_t succ[BULK_OBJECTS];
+  uint32_t nedges = 0;
+  for (uint32_t x = 0; x < BULK_OBJECTS; x++) {
+    first[x] = nedges;
+    if (!bulk_last_link(x)) succ[nedges++] = (int32_t)x + 1;
+  }
+  first[BULK_OBJECTS] = nedges;
+  return retention_in_graph(BULK_OBJECTS, first, succ);
+}
+
+static unsigned bulk_finalized(void) {
+  unsigned n = 0;
+  for (uint32_t x = 0; x < BULK_OBJECTS; x++) n += bulk.runs[x] > 0;
+  return n;
+}
+
+/* Each chain is built tail first, so every new object points at the last one. */
+static void build_bulk_chains(gc_heap *h) {
+  for (uint32_t c = 0; c < BULK_CHAINS; c++) {
+    gc_root link = gc_root_push(h, NULL);
+    for (uint32_t k = BULK_LENGTH; k-- > 0;) {
+      gc_obj *o = gc_alloc_finalizable(h, 1, 16, bulk_finalizer);
+      identity_write(o, (uint64_t)c * BULK_LENGTH + k);
+      gc_set(h, o, 0, gc_root_get(h, link));
+      gc_root_set(h, link, o);
+    }
+  }
+}
+
+void case_finalizers_in_bulk(void) {
+  memset(&bulk, 0, sizeof bulk);
+  gc_heap *h = heap_open(false, 0, NULL);
+  if (!h) return;
+  bool reclaims = has_cap(GC_CAP_RECLAIMS), at_once = has_cap(GC_CAP_PROMPT_FINALIZATION);
+  uint32_t frame = gc_frame_open(h);
+  bulk.referenced = true;
+  build_bulk_chains(h);
+  for (int c = 0; c < COLLECTIONS_TO_FINALIZE; c++) gc_collect(h);
+  bulk.referenced = false;
+  gc_frame_close(h, frame); /* every chain at once */
+  for (int c = 0; c < COLLECTIONS_TO_FINALIZE && !at_once; c++) gc_collect(h);
+  if (conf_failed()) goto done;
+  unsigned finalized = bulk_finalized(), want = reclaims ? BULK_OBJECTS : 0;
+  uint64_t allowed = reclaims ? bulk_retention() : 0;
+  if (!CHECK(finalized <= want && want - finalized <= allowed,
+             "%u of the %u objects in %u dropped chains finalized %s, expected %u%s", finalized, BULK_OBJECTS,
+             BULK_CHAINS, at_once ? "right after their last reference went" : "after 2 gc_collect calls", want,
+             retention_note(allowed)))
+    goto done;
+  gc_stats s;
+  gc_stats_read(h, &s);
+  CHECK(s.finalizers_run == finalized, "finalizers_run is %llu, the finalizers counted %u runs",
+        (unsigned long long)s.finalizers_run, finalized);
+done:
   gc_heap_destroy(h);
 }

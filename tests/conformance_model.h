@@ -101,5 +101,8 @@ uint32_t model_mark_reachable(model *m);
  * count as already freed, referring to nothing. */
 uint32_t model_mark_counting_survivors(model *m, const uint8_t *among);
 uint32_t model_mark_held(model *m); /* one of the above, or everything, per capabilities */
+/* What a conservative collector may hold beyond what keep[] marks (0 for exact
+ * collectors): see retention_in_graph in conformance_support.h. */
+uint64_t model_retention(model *m);
 
 #endif

@@ -31,6 +31,41 @@ const char *conf_failure(void);
 
 bool has_cap(unsigned cap);
 
+/* ---- conservative collectors (GC_CAP_CONSERVATIVE) ---- */
+
+/* An exact collector holds exactly what a case predicts.  A conservative one may
+ * hold more: whatever a stale value on the C stack, in a register or in scanned
+ * raw bytes appears to reference, and everything that object reaches in turn.
+ * The cases allow it CONSERVATIVE_FEW such stale references.  Only the count of
+ * garbage is relaxed: reachable objects must be intact, finalizers must never run
+ * on them nor twice, and heap limits still hold. */
+#define CONSERVATIVE_FEW 4
+
+/* Garbage in small pieces (a stale reference holds about one object): 1% of the
+ * `unreachable` objects plus CONSERVATIVE_FEW; 0 for an exact collector. */
+uint64_t retention_allowed(uint64_t unreachable);
+/* Garbage as a graph of n objects, object x referring to succ[first[x] ..
+ * first[x + 1]) (entries outside [0, n) are ignored): the CONSERVATIVE_FEW largest
+ * sets of objects one reference can hold; 0 for an exact collector. */
+uint64_t retention_in_graph(uint32_t n, const uint32_t *first, const int32_t *succ);
+/* Whether `live` objects are what a case predicts, `held`: at least that, and at
+ * most `allowed` (one of the above) more. */
+bool live_as_predicted(uint64_t live, uint64_t held, uint64_t allowed);
+/* For failure messages: "" for an exact collector, else what was allowed (a static
+ * buffer, overwritten by the next call). */
+const char *retention_note(uint64_t allowed);
+/* Baselines.  A case that counts live objects from a baseline taken after an
+ * earlier gc_collect trusts that baseline to hold no garbage; a conservative
+ * collector's may (garbage it let go later, when its stale reference went).
+ * live_since is live_objects(h) - baseline, for such a collector never below 0. */
+uint64_t live_since(gc_heap *h, uint64_t baseline);
+/* Whether the collector holds what a case predicts, counted from `baseline`:
+ * exactly `want` more for an exact collector; for a conservative one at least
+ * `floor` (what it rightly held at the baseline) plus `want` in all, and at most
+ * `allowed` more than `want` since the baseline (UINT64_MAX: no upper bound, for
+ * counts taken while the objects are rooted). */
+bool count_as_predicted(gc_heap *h, uint64_t baseline, uint64_t floor, uint64_t want, uint64_t allowed);
+
 /* ---- random numbers: seeded, so a failing seed reproduces ---- */
 
 typedef struct rng {

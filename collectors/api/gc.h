@@ -46,8 +46,9 @@
  *    object (resurrection); what happens next is the collector's documented policy.
  *    It must not allocate.
  */
-#ifndef GC_H
-#define GC_H
+/* GCLAB_: Boehm's <gc/gc.h> (collectors/bdw) guards itself with GC_H. */
+#ifndef GCLAB_GC_H
+#define GCLAB_GC_H
 
 #include "collectors/api/gc_types.h"
 
@@ -77,4 +78,4 @@ static inline void gc_root_set(gc_heap *h, gc_root r, gc_obj *v);
 #endif
 #include GC_IMPL_HEADER
 
-#endif /* GC_H */
+#endif /* GCLAB_GC_H */

@@ -27,6 +27,10 @@ enum gc_capability {
   GC_CAP_COUNTS_ROOTS = 1u << 3,    /* root slots contribute to gc_refcount() */
   GC_CAP_PROMPT_FINALIZATION = 1u << 4, /* finalizer runs as soon as the last reference goes */
   GC_CAP_RECLAIMS = 1u << 5,        /* frees memory at all (nogc does not) */
+  /* may retain unreachable objects that look referenced from the C stack or
+   * registers (or, untyped, from other objects' raw bytes): reclamation is not
+   * exact, though nothing reachable is ever lost */
+  GC_CAP_CONSERVATIVE = 1u << 6,
 };
 
 typedef struct gc_collector_info {

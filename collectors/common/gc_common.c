@@ -67,7 +67,11 @@ bool gc_run_finalizer(gc_heap *h, gc_common *c, gc_obj *o) {
 
 /* ---- API functions whose meaning is the same for every collector ---- */
 
-void gc_enable(gc_heap *h, bool on) { GC_COMMON(h)->enabled = on; }
+void gc_enable(gc_heap *h, bool on) {
+  gc_common *c = GC_COMMON(h);
+  if (c->on_enable && c->enabled != on) c->on_enable(h, on);
+  c->enabled = on;
+}
 bool gc_isenabled(gc_heap *h) { return GC_COMMON(h)->enabled; }
 
 const gc_pause *gc_pause_log(gc_heap *h, size_t *count) {

@@ -22,6 +22,9 @@ typedef struct gc_common {
   bool enabled;
   void (*on_oom)(void *arg, size_t requested);
   void *on_oom_arg;
+  /* NULL for most collectors; one that must tell a collector library it embeds
+   * (bdw: GC_enable/GC_disable) sets it, and gc_enable calls it on every change */
+  void (*on_enable)(gc_heap *h, bool on);
   /* counters of gc_stats; object bytes = 8 x pointer fields + raw bytes rounded to 8,
    * the same for every collector whatever its header costs */
   uint64_t allocs, alloc_bytes, frees, free_bytes;
