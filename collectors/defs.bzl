@@ -5,7 +5,8 @@ gc_collector_library(name = "<name>", ...), and one line in COLLECTORS below.
 For each collector the macros build one benchmark binary with every workload
 linked in (//harness:bench_<name>) and one conformance test
 (//tests:conformance_<name>).  The collector is bound at link time and its fast
-paths are inlined into the workloads: no vtable on the hot path.
+paths are inlined into the workloads: no vtable on the hot path.  One more
+binary, //harness:bench_record, records traces (gc_record_binary below).
 """
 
 # name: the folder under collectors/ (and the target in it).
@@ -15,6 +16,7 @@ COLLECTORS = [
     "rc_cycle",
     "gen",
     "bdw",
+    "cpython",
 ]
 
 def gc_collector_library(name, srcs, impl_header, deps = [], **kwargs):
@@ -44,9 +46,10 @@ def gc_bench_binaries():
         native.cc_binary(
             name = "bench_" + c,
             srcs = [":bench_sources"],
-            deps = [":workloads_" + c, ":bench_support", collector_label(c)],
+            deps = [":workloads_" + c, ":bench_support", ":heap_verify", collector_label(c)],
             visibility = ["//visibility:public"],
         )
+    gc_record_binary()
     native.genrule(
         name = "collector_list",
         outs = ["collector_list.c"],
@@ -56,8 +59,34 @@ def gc_bench_binaries():
               "".join(['"%s", ' % c for c in COLLECTORS]),
     )
 
+# The collector bench_record runs on: nothing moves, so addresses name objects.
+RECORD_COLLECTOR = "nogc"
+
+def gc_record_binary():
+    """In //harness: bench_record, the trace recorder (`gclab bench --record FILE`).
+
+    The workloads compiled again against nogc with GC_RECORD defined, so that
+    gc.h routes their calls through the recorder's hooks
+    (collectors/api/gc_record.h, harness/trace_record.c).  Only this binary
+    defines GC_RECORD: the bench_<collector> binaries are not affected.
+    """
+    native.cc_library(
+        name = "workloads_record",
+        srcs = ["//workloads:sources"],
+        local_defines = ["GC_RECORD"],
+        deps = ["//workloads:headers", collector_label(RECORD_COLLECTOR)],
+        alwayslink = 1,
+    )
+    native.cc_binary(
+        name = "bench_record",
+        srcs = [":bench_sources", "trace_record.c", "trace_record.h"],
+        local_defines = ["GC_RECORD"],
+        deps = [":workloads_record", ":bench_support", ":heap_verify", collector_label(RECORD_COLLECTOR)],
+        visibility = ["//visibility:public"],
+    )
+
 def bench_binary_labels():
-    return ["//harness:bench_" + c for c in COLLECTORS]
+    return ["//harness:bench_" + c for c in COLLECTORS] + ["//harness:bench_record"]
 
 def gc_conformance_tests(srcs, deps = [], tags = [], **kwargs):
     """In //tests: conformance_<collector> for every collector.
@@ -70,5 +99,20 @@ def gc_conformance_tests(srcs, deps = [], tags = [], **kwargs):
             srcs = srcs,
             deps = deps + [collector_label(c)],
             tags = tags + ["sanitize", "conformance"],
+            **kwargs
+        )
+
+def gc_fuzz_replay_tests(srcs, corpus, deps = [], **kwargs):
+    """In //tests: fuzz_replay_<collector> for every collector: the fuzz target
+    (tests/fuzz/fuzz_mutator.c) fed every file of the corpus by a plain main, no
+    libFuzzer needed.  Tagged "sanitize" like the conformance suite."""
+    for c in COLLECTORS:
+        native.cc_test(
+            name = "fuzz_replay_" + c,
+            srcs = srcs,
+            deps = deps + [collector_label(c)],
+            args = ["$(locations %s)" % corpus],
+            data = [corpus],
+            tags = ["sanitize", "fuzz"],
             **kwargs
         )

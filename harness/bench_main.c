@@ -15,7 +15,12 @@
 
 #include "collectors/common/gc_clock.h"
 #include "harness/bench_context.h"
+#include "harness/counters.h"
+#include "harness/heap_verify.h"
 #include "harness/record.h"
+#ifdef GC_RECORD
+#include "harness/trace_record.h"
+#endif
 
 static const char *const size_names[WL_NSIZES] = {"quick", "default", "large"};
 
@@ -26,7 +31,12 @@ typedef struct bench_args {
   uint64_t seed;
   uint64_t heap_bytes;
   bool zeal;
+  bool verify; /* --verify: the heap verifier after every collection */
   const char *tuning;
+  const char *record;  /* --record FILE (bench_record only): the first iteration's trace */
+  counters_source counters;
+  const char *events;  /* --events: NULL = the defaults */
+  const char *mmu_out; /* --mmu-out: the MMU curve's CSV, or NULL */
 } bench_args;
 
 static _Noreturn void usage_error(const char *fmt, const char *arg) {
@@ -76,7 +86,9 @@ static void parse_args(int argc, char **argv, bench_args *a, wl_ctx *ctx, bool *
       {"seed", required_argument, 0, 'S'}, {"heap-bytes", required_argument, 0, 'H'},
       {"zeal", no_argument, 0, 'z'}, {"tuning", required_argument, 0, 't'},
       {"param", required_argument, 0, 'p'}, {"describe", no_argument, 0, 'D'},
-      {0, 0, 0, 0}};
+      {"record", required_argument, 0, 'R'},
+      {"counters", required_argument, 0, 'C'}, {"events", required_argument, 0, 'E'},
+      {"mmu-out", required_argument, 0, 'M'}, {"verify", no_argument, 0, 'V'}, {0, 0, 0, 0}};
   *a = (bench_args){.size = WL_QUICK, .iterations = 1, .warmup = 0, .seed = 1};
   opterr = 0;
   int c;
@@ -95,6 +107,8 @@ static void parse_args(int argc, char **argv, bench_args *a, wl_ctx *ctx, bool *
       case 'S': a->seed = parse_count("--seed", optarg, 0, UINT64_MAX); break;
       case 'H': a->heap_bytes = parse_count("--heap-bytes", optarg, 0, UINT64_MAX); break;
       case 'z': a->zeal = true; break;
+      case 'R': a->record = optarg; break;
+      case 'V': a->verify = true; break;
       case 't': a->tuning = optarg; break;
       case 'p': {
         char *eq = strchr(optarg, '=');
@@ -106,6 +120,12 @@ static void parse_args(int argc, char **argv, bench_args *a, wl_ctx *ctx, bool *
         break;
       }
       case 'D': *describe_only = true; break;
+      case 'C':
+        if (!counters_source_parse(optarg, &a->counters))
+          usage_error("unknown counter source '%s' (valid: papi, callgrind, none)", optarg);
+        break;
+      case 'E': a->events = optarg; break;
+      case 'M': a->mmu_out = optarg; break;
       default: usage_error("unknown or incomplete option '%s'", argv[optind - 1]);
     }
   }
@@ -126,6 +146,19 @@ static wl_ctx *oom_ctx;
 static _Noreturn void on_oom(void *arg, size_t requested) {
   (void)arg;
   bench_escape_to(oom_ctx, BENCH_OOM, "out of memory: %zu more bytes do not fit the heap limit", requested);
+}
+
+/* --verify checks every collection while fewer than this many objects are
+ * reachable, and beyond that about this many objects' worth of walking per
+ * collection (heap_verify.h): zeal collects at every allocation, and a full walk
+ * each time made the quick workloads quadratic (minutes instead of a second). */
+#define BENCH_VERIFY_PACE 256
+
+/* The heap verifier found a broken heap: the run ends as verify-failed, saying
+ * which object and which field. */
+static _Noreturn void on_verify_failure(const char *message) {
+  fprintf(stderr, "bench: heap verification failed: %s\n", message);
+  bench_escape_to(oom_ctx, BENCH_VERIFY_FAILED, "heap verification failed: %s", message);
 }
 
 static uint64_t cpu_now_ns(void) {
@@ -160,6 +193,59 @@ static const char *status_name(int escape) {
   }
 }
 
+/* ==================================================================
+ * --record FILE: the trace of the first iteration (bench_record only)
+ * ================================================================== */
+
+#ifdef GC_RECORD
+/* The trace header's comment: what was recorded. */
+static void describe_run(char *buf, size_t len, const bench_args *a, const wl_ctx *ctx) {
+  size_t used = (size_t)snprintf(buf, len, "workload %s, size %s, seed %llu, params:", a->workload, size_names[a->size],
+                                 (unsigned long long)a->seed);
+  for (int i = 0; i < ctx->nparams && used < len; i++)
+    used += (size_t)snprintf(buf + used, len - used, " %s=%s", ctx->param_keys[i], ctx->param_values[i]);
+  for (char *c = buf; *c; c++)
+    if (*c == '\n' || *c == '\r') *c = ' ';
+}
+
+static void trace_begin(const bench_args *a, wl_ctx *ctx) {
+  if (!a->record) return;
+  char about[1024];
+  describe_run(about, sizeof about, a, ctx);
+  const char *error;
+  if (!trace_record_begin(ctx->heap, a->record, about, &error)) {
+    fprintf(stderr, "bench: %s\n", error);
+    exit(2);
+  }
+}
+
+/* A trace that cannot be written ends the run like bad arguments (exit 2). */
+static void trace_end(const bench_args *a, wl_ctx *ctx, uint64_t checksum) {
+  const char *error;
+  if (a->record && !trace_record_end(checksum, &error)) bench_escape_to(ctx, BENCH_BAD_PARAM, "%s", error);
+}
+
+static void trace_abandon(const bench_args *a) {
+  if (a->record) trace_record_abandon();
+}
+
+static void trace_note(json_t *r, const bench_args *a, int escape) {
+  if (!a->record || escape) return;
+  trace_record_counts c = trace_record_summary();
+  json_object_set_new(r, "trace", json_pack("{s:s,s:I,s:I,s:I}", "file", a->record, "lines", (json_int_t)c.lines,
+                                            "objects", (json_int_t)c.objects, "digests", (json_int_t)c.digests));
+}
+#else
+/* Only bench_record records; the driver runs it for `gclab bench --record`. */
+static void trace_begin(const bench_args *a, wl_ctx *ctx) {
+  (void)ctx;
+  if (a->record) usage_error("--record: this binary does not record (bench_record does)%s", "");
+}
+static void trace_end(const bench_args *a, wl_ctx *ctx, uint64_t checksum) { (void)a, (void)ctx, (void)checksum; }
+static void trace_abandon(const bench_args *a) { (void)a; }
+static void trace_note(json_t *r, const bench_args *a, int escape) { (void)r, (void)a, (void)escape; }
+#endif
+
 int main(int argc, char **argv) {
   static wl_ctx ctx; /* static: it must outlive longjmp */
   bench_context_init(&ctx);
@@ -167,6 +253,11 @@ int main(int argc, char **argv) {
   bool describe_only = false;
   parse_args(argc, argv, &a, &ctx, &describe_only);
   if (describe_only) return describe();
+  char counters_error[512];
+  if (!counters_open(a.counters, a.events, counters_error, sizeof counters_error)) {
+    fprintf(stderr, "bench: %s\n", counters_error);
+    return 2;
+  }
 
   const workload *w = wl_find(a.workload);
   if (!w) {
@@ -180,13 +271,20 @@ int main(int argc, char **argv) {
   const char *error = NULL;
   gc_heap *h = gc_heap_create(&opts, &error);
   if (!h) { fprintf(stderr, "bench: %s: %s\n", gc_collector()->name, error); return 2; }
+  counters_attach(h, gc_stats_read);
+  if (a.verify)
+    heap_verify_install(&(hv_target){h, gc_collector()->caps, gc_debug_is_object, gc_refcount, gc_stats_read, on_verify_failure,
+                                     BENCH_VERIFY_PACE});
   ctx.heap = h;
   ctx.size = a.size;
   ctx.seed = a.seed;
 
+  trace_begin(&a, &ctx);
+
   /* volatile: read after longjmp */
   volatile uint64_t checksum = 0, wall = 0, cpu = 0, gc_ns = 0;
-  volatile size_t first_timed_pause = 0;
+  volatile uint64_t timed_start = 0, timed_end = 0; /* the timed iterations' span (MMU) */
+  volatile size_t first_timed_pause = 0, end_timed_pause = 0;
   volatile long done = 0;
   json_t *iteration_ns = json_array();
   int escape = setjmp(ctx.escape);
@@ -196,9 +294,11 @@ int main(int argc, char **argv) {
     size_t pauses_before;
     gc_pause_log(h, &pauses_before);
     if (done == a.warmup) first_timed_pause = pauses_before;
+    if (done >= a.warmup) counters_timed_begin();
     uint64_t t0 = gc_now_ns(), c0 = cpu_now_ns();
     uint64_t sum = w->run(&ctx);
     uint64_t t1 = gc_now_ns(), c1 = cpu_now_ns();
+    if (done >= a.warmup) counters_timed_end();
     if (done > 0 && sum != checksum)
       bench_escape_to(&ctx, BENCH_VERIFY_FAILED, "checksum of iteration %ld differs from the first", done);
     checksum = sum;
@@ -206,11 +306,18 @@ int main(int argc, char **argv) {
       wall += t1 - t0;
       cpu += c1 - c0;
       gc_ns += pause_ns_since(h, pauses_before);
+      if (done == a.warmup) timed_start = t0;
+      timed_end = t1;
+      size_t pauses_now;
+      gc_pause_log(h, &pauses_now);
+      end_timed_pause = pauses_now;
       json_array_append_new(iteration_ns, json_integer((json_int_t)(t1 - t0)));
     }
     if (++done == 1) reject_unused_params(&ctx, w);
+    if (done == 1) trace_end(&a, &ctx, checksum);
   }
 
+  if (escape) trace_abandon(&a);
   /* Leaks are a result (gc.h rule 5): drop every root, collect once more. */
   if (!escape) {
     gc_frame_close(h, 0);
@@ -238,6 +345,7 @@ int main(int argc, char **argv) {
   json_object_set_new(r, "tuning", json_string(a.tuning ? a.tuning : ""));
   json_object_set_new(r, "zeal", json_boolean(a.zeal));
   json_object_set_new(r, "params", params);
+  trace_note(r, &a, escape);
   json_object_set_new(r, "status", json_string(status_name(escape)));
   if (escape) json_object_set_new(r, "error", json_string(ctx.message));
   json_object_set_new(r, "checksum", record_checksum(checksum));
@@ -247,7 +355,9 @@ int main(int argc, char **argv) {
   json_object_set_new(r, "timing", json_pack("{s:I,s:I,s:I,s:I,s:o}", "wall_ns", (json_int_t)wall,
                                              "cpu_ns", (json_int_t)cpu, "gc_ns", (json_int_t)gc_ns,
                                              "mutator_ns", (json_int_t)(wall - gc_ns), "iteration_wall_ns", iteration_ns));
-  json_object_set_new(r, "pauses", record_pauses(log, first_timed_pause, npauses));
+  (void)npauses; /* the final collection is not a pause of the timed iterations */
+  json_object_set_new(r, "pauses", record_pauses(log, first_timed_pause, end_timed_pause));
+  json_object_set_new(r, "mmu", record_mmu(log, first_timed_pause, end_timed_pause, timed_start, timed_end, a.mmu_out));
   /* leaks are known only when the run ended normally */
   json_object_set_new(r, "memory", json_pack("{s:I,s:I,s:o,s:o,s:I}",
                                              "peak_heap_bytes", (json_int_t)st.peak_heap_bytes,
@@ -256,6 +366,7 @@ int main(int argc, char **argv) {
                                              "leaked_objects", escape ? json_null() : json_integer((json_int_t)(st.live_objects - st.immortal_objects)),
                                              "immortal_objects", (json_int_t)st.immortal_objects));
   json_object_set_new(r, "stats", record_stats(&st));
+  json_object_set_new(r, "counters", counters_record());
   json_object_set_new(r, "observations", json_incref(ctx.observations));
   json_object_set_new(r, "output", json_incref(ctx.output));
   json_object_set_new(r, "rusage", json_pack("{s:I,s:I,s:I,s:I,s:I}", "max_rss_bytes", (json_int_t)ru.ru_maxrss * 1024,

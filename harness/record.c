@@ -13,6 +13,7 @@ static const struct { unsigned bit; const char *name; } cap_names[] = {
     {GC_CAP_PROMPT_FINALIZATION, "prompt_finalization"},
     {GC_CAP_RECLAIMS, "reclaims"},
     {GC_CAP_CONSERVATIVE, "conservative"},
+    {GC_CAP_IMMORTAL_SATURATES, "immortal_saturates"},
 };
 
 json_t *record_caps(unsigned caps) {

@@ -16,6 +16,10 @@ json_t *record_caps(unsigned caps);
 json_t *record_stats(const gc_stats *s);
 /* Pause summary over pauses [first, count) of the log. */
 json_t *record_pauses(const gc_pause *log, size_t first, size_t count);
+/* Minimum mutator utilisation of pauses [first, last) over the timed span [t0, t1]:
+ * {"1ms", "10ms", "100ms", "1s" (null when the span is shorter), "span_ns"}; the
+ * whole curve goes to curve_path as CSV when it is not NULL (record_mmu.c). */
+json_t *record_mmu(const gc_pause *log, size_t first, size_t last, uint64_t t0, uint64_t t1, const char *curve_path);
 /* "0x%016llx": JSON numbers lose 64-bit precision in many readers. */
 json_t *record_checksum(uint64_t checksum);
 /* Writes the record as one line to stdout (and flushes). */

@@ -155,6 +155,7 @@ static void print_collector(void) {
       {GC_CAP_MOVES_OBJECTS, "MOVES_OBJECTS"},     {GC_CAP_COUNTS_ROOTS, "COUNTS_ROOTS"},
       {GC_CAP_PROMPT_FINALIZATION, "PROMPT_FINALIZATION"}, {GC_CAP_RECLAIMS, "RECLAIMS"},
       {GC_CAP_CONSERVATIVE, "CONSERVATIVE"},
+      {GC_CAP_IMMORTAL_SATURATES, "IMMORTAL_SATURATES"},
   };
   const gc_collector_info *info = gc_collector();
   printf("conformance of collector %s (%s); capabilities:", info->name, info->description);

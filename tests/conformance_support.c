@@ -1,5 +1,7 @@
 #include "tests/conformance_support.h"
 
+#include "harness/heap_verify.h"
+
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -223,11 +225,19 @@ bool object_is_blank(gc_obj *o) {
  * Heaps
  * ================================================================== */
 
+/* A broken heap found by the verifier fails the running case. */
+static void on_verify_failure(const char *message) { conf_fail_at(__FILE__, __LINE__, "heap verification: %s", message); }
+
+void verify_after_collections(gc_heap *h) {
+  heap_verify_install(&(hv_target){h, gc_collector()->caps, gc_debug_is_object, gc_refcount, gc_stats_read, on_verify_failure, 4096});
+}
+
 gc_heap *heap_open(bool zeal, size_t heap_limit, void (*on_oom)(void *arg, size_t requested)) {
   gc_options o = {.heap_limit = heap_limit, .zeal = zeal, .on_oom = on_oom};
   const char *error = NULL;
   gc_heap *h = gc_heap_create(&o, &error);
   CHECK(h != NULL, "gc_heap_create failed with default tuning: %s", error ? error : "(no message)");
+  if (h) verify_after_collections(h);
   return h;
 }
 

@@ -95,6 +95,9 @@ bool object_is_blank(gc_obj *o);
 /* A heap with the given zeal and limit and default tuning; a creation failure is
  * recorded and gives NULL.  on_oom may be NULL (gclab's default: print and exit). */
 gc_heap *heap_open(bool zeal, size_t heap_limit, void (*on_oom)(void *arg, size_t requested));
+/* The heap verifier (harness/heap_verify.h) after every collection of h, failing
+ * the case on a broken heap; heap_open does this for every heap it opens. */
+void verify_after_collections(gc_heap *h);
 uint64_t live_objects(gc_heap *h);
 /* Collects up to `max` times, stopping as soon as live_objects is `want`. */
 void collect_until_live(gc_heap *h, uint64_t want, unsigned max);

@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
 # Every workload at quick size under every collector: all runs ok, the same
 # checksum for the same workload under every collector (the driver compares them
-# and fails on a mismatch), and the same checksums again under zeal.
+# and fails on a mismatch), and the same checksums again under zeal with the heap
+# verifier after every collection (--verify).
 set -euo pipefail
 driver=$1
 suite=$2 # smoke: every collector x every workload, quick size
 out=${TEST_TMPDIR:-$(mktemp -d)}
 
 "$driver" run "$suite" --results "$out" --id plain >"$out/plain.log" || { cat "$out/plain.log"; echo "FAIL: run"; exit 1; }
-"$driver" run "$suite" --results "$out" --id zeal --zeal >"$out/zeal.log" || { cat "$out/zeal.log"; echo "FAIL: run --zeal"; exit 1; }
+"$driver" run "$suite" --results "$out" --id zeal --zeal --verify >"$out/zeal.log" || { cat "$out/zeal.log"; echo "FAIL: run --zeal"; exit 1; }
 
 ncollectors=$(tail -n +2 "$out/plain/runs.csv" | cut -d, -f1 | sort -u | wc -l)
 nworkloads=$(tail -n +2 "$out/plain/runs.csv" | cut -d, -f2 | sort -u | wc -l)

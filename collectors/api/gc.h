@@ -78,4 +78,9 @@ static inline void gc_root_set(gc_heap *h, gc_root r, gc_obj *v);
 #endif
 #include GC_IMPL_HEADER
 
+/* Trace recording (//harness:bench_record only): wraps the calls above. */
+#ifdef GC_RECORD
+#include "collectors/api/gc_record.h"
+#endif
+
 #endif /* GCLAB_GC_H */

@@ -56,6 +56,12 @@ static inline void gc_shape_init(gc_obj *o, uint32_t nptrs, uint32_t nbytes, gc_
   if (f) *gc_finalizer_slot(o) = f;
 }
 
+/* The heap verifier's one question to a collector (harness/heap_verify.c): is o
+ * the start of a live object this heap owns?  Any pointer may be asked — freed,
+ * interior, outside the heap — so the answer must not trust o's own header.
+ * Slow is fine: it runs only under --verify and in tests. */
+bool gc_debug_is_object(gc_heap *h, const gc_obj *o);
+
 /* ---- the inline accessors every collector shares (declared in gc.h) ---- */
 #ifndef NDEBUG
 #include <assert.h>

@@ -31,6 +31,10 @@ enum gc_capability {
    * registers (or, untyped, from other objects' raw bytes): reclamation is not
    * exact, though nothing reachable is ever lost */
   GC_CAP_CONSERVATIVE = 1u << 6,
+  /* gc_refcount() of an immortal object is the saturated GC_REFCOUNT_IMMORTAL
+   * (CPython 3.12, PEP 683); a counting collector without it keeps counting
+   * immortal objects (CPython 3.11) and only promises they survive */
+  GC_CAP_IMMORTAL_SATURATES = 1u << 7,
 };
 
 typedef struct gc_collector_info {

@@ -50,6 +50,13 @@ bool sc_init(sc_space *s, size_t limit, const char **error) {
   size_t want = limit ? limit + SC_BLOCK_BYTES : (size_t)64 << 30;
   size_t reserve = want + SC_BLOCK_BYTES; /* slack to align the first block */
   char *base = mmap(NULL, reserve, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+  /* with no limit, a smaller arena will do where address space is scarce (valgrind
+   * gives its client less than 64 GiB) */
+  while (base == MAP_FAILED && !limit && want > ((size_t)1 << 30)) {
+    want /= 2;
+    reserve = want + SC_BLOCK_BYTES;
+    base = mmap(NULL, reserve, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+  }
   if (base == MAP_FAILED) {
     *error = "cannot reserve address space for the heap (heap limit too large?)";
     return false;
@@ -187,6 +194,10 @@ void sc_free(sc_space *s, void *cell) {
   sc_block *b = sc_block_of(cell);
   size_t g = ((uintptr_t)cell & (SC_BLOCK_BYTES - 1)) / SC_GRANULE;
   b->live_bits[g / 64] &= ~(1ull << (g % 64));
+#ifndef NDEBUG
+  /* poisoned, so that a dangling reference reads garbage that shows */
+  memset(cell, SC_POISON_BYTE, b->cell_bytes);
+#endif
   *(void **)cell = b->free_list;
   b->free_list = cell;
   b->live--;

@@ -28,6 +28,9 @@
 #define SC_SMALL_MAX 4096
 #define SC_NCLASSES 32
 #define SC_BITMAP_WORDS (SC_BLOCK_BYTES / SC_GRANULE / 64)
+/* Freed small cells are filled with this byte in debug builds (!NDEBUG), all
+ * but the free-list link in their first word. */
+#define SC_POISON_BYTE 0xdb
 
 typedef struct sc_block {
   struct sc_block *next, *prev; /* in its class's list of blocks with free cells */

@@ -118,3 +118,24 @@ void gen_verify(gc_heap *h, const char *when) {
   free(v.remembered);
   gen_vec_free(&v.survivors);
 }
+
+/* Whether o starts an object in the bump region [lo, top): a walk from lo. */
+static bool in_bump_region(const char *lo, const char *top, const gc_obj *o) {
+  for (const char *p = lo; p < top;) {
+    gc_obj *x = gen_obj_at((void *)(uintptr_t)p);
+    if (x == o) return true;
+    if ((const char *)x > (const char *)o) return false;
+    p += gen_size_of(x);
+  }
+  return false;
+}
+
+/* The heap verifier's question (gc_embed.h): a live cell of the old space, or an
+ * object of the survivor space or the eden's allocated part. */
+bool gc_debug_is_object(gc_heap *h, const gc_obj *o) {
+  if ((uintptr_t)o & 7) return false;
+  gen_header *hd = gen_header_of(o);
+  if (!gen_in_young(h, o)) return sc_live_cell_containing(&h->old, hd) == hd;
+  const gen_semi *s = &h->survivor[h->from];
+  return in_bump_region(s->lo, s->top, o) || in_bump_region(h->eden_alloc_start, h->bump, o);
+}

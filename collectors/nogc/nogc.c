@@ -25,6 +25,12 @@ gc_heap *gc_heap_create(const gc_options *o, const char **error) {
   gc_common_init(&h->c, o);
   h->reserve_bytes = o->heap_limit ? o->heap_limit : (size_t)64 << 30;
   h->base = mmap(NULL, h->reserve_bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+  /* with no limit, a smaller range will do where address space is scarce (valgrind
+   * gives its client less than 64 GiB) */
+  while (h->base == MAP_FAILED && !o->heap_limit && h->reserve_bytes > ((size_t)1 << 30)) {
+    h->reserve_bytes /= 2;
+    h->base = mmap(NULL, h->reserve_bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+  }
   if (h->base == MAP_FAILED) {
     *error = "cannot reserve address space for the heap (heap limit too large?)";
     gc_common_destroy(&h->c);
@@ -62,3 +68,10 @@ void gc_stats_read(gc_heap *h, gc_stats *out) {
   out->heap_bytes = out->peak_heap_bytes = (uint64_t)(h->bump - h->base);
 }
 
+
+/* The heap verifier's question (gc_embed.h): inside the bump range and aligned.
+ * Object starts are not recorded, so an interior pointer passes. */
+bool gc_debug_is_object(gc_heap *h, const gc_obj *o) {
+  const char *p = (const char *)o;
+  return ((uintptr_t)p & 7) == 0 && p >= h->base + sizeof(gc_shape) && p <= h->bump;
+}

@@ -11,7 +11,8 @@
 static const gc_collector_info rc_info = {
     .name = "rc",
     .description = "pure reference counting: frees at count zero, never reclaims cycles",
-    .caps = GC_CAP_COUNTS_REFS | GC_CAP_COUNTS_ROOTS | GC_CAP_PROMPT_FINALIZATION | GC_CAP_RECLAIMS,
+    .caps = GC_CAP_COUNTS_REFS | GC_CAP_COUNTS_ROOTS | GC_CAP_PROMPT_FINALIZATION | GC_CAP_RECLAIMS |
+            GC_CAP_IMMORTAL_SATURATES,
 };
 
 const gc_collector_info *gc_collector(void) { return &rc_info; }
@@ -69,4 +70,14 @@ void gc_stats_read(gc_heap *h, gc_stats *out) {
   gc_common_stats(&h->rc.c, out);
   out->heap_bytes = h->rc.space.heap_bytes;
   out->peak_heap_bytes = h->rc.space.peak_heap_bytes;
+}
+
+/* The heap verifier's question (gc_embed.h): o sits right after the count and
+ * shape at the start of a live size-class cell. */
+bool gc_debug_is_object(gc_heap *h, const gc_obj *o) {
+  if ((uintptr_t)o & 7) return false;
+  /* o's last header byte: an object with no body ends where o points */
+  const char *cell = sc_live_cell_containing(&RC_HEAP(h)->space, (const char *)o - 1);
+  if (!cell || (const char *)o < cell + sizeof(rc_header)) return false;
+  return cell + rc_hook_header_bytes(gc_nptrs(o)) == (const char *)o;
 }

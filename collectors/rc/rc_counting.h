@@ -5,8 +5,15 @@
  * code, not a copy of it.
  *
  * Every store counts: heap stores and root stores alike (CPython counts its local
- * variables the same way).  A count that reaches zero frees the object at once and
- * decrements its children through an explicit work list, never the C stack.
+ * variables the same way).  A count that reaches zero frees the object at once, in
+ * CPython's order (Objects/typeobject.c's subtype_dealloc, Py_TRASHCAN_BEGIN): its
+ * finalizer runs first, with the count held at 1 so that the finalizer's own
+ * stores cannot free it twice; then its fields are cleared in order, each child
+ * whose count reaches zero freed in turn, recursively, before the next field.  The
+ * recursion is bounded as CPython bounds it: past RC_TRASHCAN_DEPTH nested frees
+ * of objects with fields, the next such object is set aside (last in, first out)
+ * and freed once the stack has unwound, so a million-long list needs no more than
+ * fifty C stack frames.
  *
  * A fresh object has count 0 and is "newborn" until the next allocation: the
  * mutator may still hold it in a raw pointer (gc.h rule 2), so it cannot be freed
@@ -33,12 +40,15 @@
  *                                     (rc_cycle: the generation-0 count, which may
  *                                     start a collection)
  *      rc_hook_after_alloc(h, o)      the shape word is written (rc_cycle: track o)
+ *      rc_hook_before_finalize(h, o)  o's count reached zero and its finalizer is about
+ *                                     to run (rc_cycle: o moves to the end of generation
+ *                                     0, where CPython's re-tracking puts it)
  *      rc_hook_before_free(h, o)      o's count is zero for good and its children are
  *                                     released; its cell goes next (rc_cycle: untrack)
  *    For rc they are constants and empty, and compile to exactly what rc was.
  * 3. It defines rc_alloc_slow() (out of line): the size-class allocator refused.
  * 4. Exactly one of its .c files defines RC_COUNTING_IMPLEMENTATION before including
- *    gc.h; that file gets the out-of-line half below (the release loop, heap set-up,
+ *    gc.h; that file gets the out-of-line half below (the release, heap set-up,
  *    gc_refcount), compiled with that collector's hooks.
  */
 #ifndef RC_COUNTING_H
@@ -58,10 +68,16 @@ typedef struct rc_heap {
   gc_common c; /* first: see gc_common.h */
   sc_space space;
   gc_obj *newborn;  /* the last object allocated, possibly not stored anywhere yet */
-  gc_obj **work;    /* objects whose count reached zero, waiting to be freed */
-  size_t nwork, work_cap;
-  bool releasing;   /* a release loop is running (finalizers can re-enter it) */
+  unsigned releasing; /* rc_release calls in progress (they nest: see above) */
+  unsigned nesting;   /* frees of objects with fields in progress: CPython's trash_delete_nesting */
+  gc_obj **trash;     /* frees set aside past RC_TRASHCAN_DEPTH, last in first out */
+  size_t ntrash, trash_cap;
+  uint64_t deallocs;  /* frees the outermost rc_release has started so far */
+  int cascade_pause;  /* the "cascade" pause it opened at its second, if any */
 } rc_heap;
+
+/* CPython's _PyTrash_UNWIND_LEVEL (Objects/object.c). */
+#define RC_TRASHCAN_DEPTH 50
 
 #define RC_HEAP(h) ((rc_heap *)(h))
 
@@ -71,13 +87,15 @@ static inline rc_header *rc_header_of(const gc_obj *o) { return ((rc_header *)(u
 static inline size_t rc_hook_header_bytes(uint32_t nptrs);
 static inline void rc_hook_before_alloc(gc_heap *h, uint32_t nptrs);
 static inline void rc_hook_after_alloc(gc_heap *h, gc_obj *o);
+static inline void rc_hook_before_finalize(gc_heap *h, gc_obj *o);
 static inline void rc_hook_before_free(gc_heap *h, gc_obj *o);
 
 /* Out of line, in the collector's .c: the size-class allocator refused `bytes`
  * (over the heap limit); returns a zeroed cell or does not return. */
 void *rc_alloc_slow(gc_heap *h, size_t bytes);
 
-/* Out of line (RC_COUNTING_IMPLEMENTATION): the count of o reached zero. */
+/* Out of line (RC_COUNTING_IMPLEMENTATION): the count of o reached zero; frees it
+ * and whatever only it held, before returning. */
 void rc_release(gc_heap *h, gc_obj *o);
 /* Sets up and tears down the rc_heap at the start of h (o's limit, zeal, ...). */
 bool rc_heap_init(gc_heap *h, const gc_options *o, const char **error);
@@ -186,14 +204,6 @@ bool rc_heap_init(gc_heap *h, const gc_options *o, const char **error) {
   rc_heap *r = RC_HEAP(h);
   gc_common_init(&r->c, o);
   if (!sc_init(&r->space, o->heap_limit, error)) { gc_common_destroy(&r->c); return false; }
-  r->work_cap = 1024;
-  r->work = malloc(r->work_cap * sizeof *r->work);
-  if (!r->work) {
-    *error = "out of memory";
-    sc_destroy(&r->space);
-    gc_common_destroy(&r->c);
-    return false;
-  }
   return true;
 }
 
@@ -201,38 +211,57 @@ void rc_heap_destroy(gc_heap *h) {
   rc_heap *r = RC_HEAP(h);
   sc_destroy(&r->space);
   gc_common_destroy(&r->c);
-  free(r->work);
+  free(r->trash);
 }
 
-static void rc_work_push(rc_heap *r, gc_obj *o) {
-  gc_shape *s = gc_shape_of(o);
-  if (s->bytes_flags & GC_FLAG_COLLECTOR) return; /* already waiting */
-  s->bytes_flags |= GC_FLAG_COLLECTOR;
-  if (r->nwork == r->work_cap) {
-    size_t cap = r->work_cap * 2;
-    gc_obj **work = realloc(r->work, cap * sizeof *work);
-    if (!work) gc_common_oom(&r->c, cap * sizeof *work);
-    r->work = work;
-    r->work_cap = cap;
+/* CPython's _PyTrash_thread_deposit_object: o's free waits until the stack unwinds. */
+static void rc_trash_push(rc_heap *r, gc_obj *o) {
+  if (r->ntrash == r->trash_cap) {
+    size_t cap = r->trash_cap ? r->trash_cap * 2 : 64;
+    gc_obj **trash = realloc(r->trash, cap * sizeof *trash);
+    if (!trash) gc_common_oom(&r->c, cap * sizeof *trash);
+    r->trash = trash;
+    r->trash_cap = cap;
   }
-  r->work[r->nwork++] = o;
+  r->trash[r->ntrash++] = o;
 }
 
-/* Frees one object whose count is zero: its finalizer first (which may resurrect
- * it), then its children's counts, then its cell. */
-static void rc_release_one(gc_heap *h, gc_obj *o) {
+static void rc_dealloc(gc_heap *h, gc_obj *o);
+
+/* CPython's _PyTrash_thread_destroy_chain: the set-aside frees, newest first, each
+ * starting one level deep. */
+static void rc_trash_empty(gc_heap *h) {
   rc_heap *r = RC_HEAP(h);
-  gc_shape_of(o)->bytes_flags &= ~GC_FLAG_COLLECTOR;
-  if (gc_run_finalizer(h, &r->c, o) && rc_header_of(o)->count != 0) return; /* resurrected */
+  r->nesting++;
+  while (r->ntrash) rc_dealloc(h, r->trash[--r->ntrash]);
+  r->nesting--;
+}
+
+/* The body of a free: the finalizer (which may resurrect o), the fields in order
+ * (each child whose count reaches zero freed before the next field is looked at),
+ * then the cell.  During the finalizer o's count is 1, as CPython's
+ * PyObject_CallFinalizerFromDealloc sets it: a finalizer that stores o and lets it
+ * go again must not start a second free of it. */
+static void rc_dealloc_body(gc_heap *h, gc_obj *o) {
+  rc_heap *r = RC_HEAP(h);
+  rc_header *hd = rc_header_of(o);
+  uint32_t flags = gc_flags(o);
+  if ((flags & GC_FLAG_FINALIZABLE) && !(flags & GC_FLAG_FINALIZED)) {
+    rc_hook_before_finalize(h, o);
+    hd->count = 1;
+    gc_run_finalizer(h, &r->c, o);
+    if (--hd->count != 0) return; /* resurrected */
+  }
   gc_obj **f = gc_fields(o);
   uint32_t n = gc_nptrs(o);
   for (uint32_t i = 0; i < n; i++) {
     gc_obj *child = f[i];
     if (!child) continue;
+    f[i] = NULL;
     rc_header *ch = rc_header_of(child);
     if (ch->count < 0) continue;
     r->c.rc_decs++;
-    if (--ch->count == 0) rc_work_push(r, child);
+    if (--ch->count == 0) rc_dealloc(h, child);
   }
   if (r->newborn == o) r->newborn = NULL;
   rc_hook_before_free(h, o);
@@ -240,25 +269,37 @@ static void rc_release_one(gc_heap *h, gc_obj *o) {
   sc_free(&r->space, (char *)o - rc_hook_header_bytes(n));
 }
 
-/* Why a work list and not recursion: freeing the head of a million-long list must
- * not need a million C stack frames.  Why the re-entrancy flag: a finalizer may
- * store into a field and so drop another count to zero while we are here; that
- * object joins the list instead of starting a nested loop.  A cascade that frees
- * more than one object is logged as a pause (from its second object on: the clock
- * is read only when a cascade is known to be one). */
+/* One free, under CPython's trashcan: only objects with fields take part (leaves
+ * cannot recurse), and past RC_TRASHCAN_DEPTH nested ones the free is set aside
+ * until the outermost one returns. */
+static void rc_dealloc(gc_heap *h, gc_obj *o) {
+  rc_heap *r = RC_HEAP(h);
+  if (r->deallocs++ == 1 && !r->cascade_pause) r->cascade_pause = gc_pause_begin(&r->c.pauses, "cascade");
+  if (!gc_nptrs(o)) {
+    rc_dealloc_body(h, o);
+    return;
+  }
+  if (r->nesting >= RC_TRASHCAN_DEPTH) {
+    rc_trash_push(r, o);
+    return;
+  }
+  r->nesting++;
+  rc_dealloc_body(h, o);
+  if (--r->nesting == 0 && r->ntrash) rc_trash_empty(h);
+}
+
+/* A release that frees more than one object is logged as a "cascade" pause, from
+ * its second object on (rc_dealloc opens it: the clock is read only once a cascade
+ * is known to be one; inside a collection's pause it is part of that pause).
+ * Releases nest when a finalizer lets go of something: the outermost one counts. */
 void rc_release(gc_heap *h, gc_obj *o) {
   rc_heap *r = RC_HEAP(h);
-  rc_work_push(r, o);
-  if (r->releasing) return;
-  r->releasing = true;
-  int pause = 0;
-  size_t freed = 0;
-  while (r->nwork) {
-    rc_release_one(h, r->work[--r->nwork]);
-    if (++freed == 1 && r->nwork) pause = gc_pause_begin(&r->c.pauses, "cascade");
+  if (r->releasing++ == 0) r->deallocs = 0;
+  rc_dealloc(h, o);
+  if (--r->releasing == 0 && r->cascade_pause) {
+    gc_pause_end(&r->c.pauses, r->cascade_pause);
+    r->cascade_pause = 0;
   }
-  gc_pause_end(&r->c.pauses, pause);
-  r->releasing = false;
 }
 
 long gc_refcount(gc_heap *h, gc_obj *o) {

@@ -2,7 +2,7 @@
  * rc_impl.h — pure reference counting: the inline fast paths.
  *
  * The counting itself — every heap and root store counted, a count reaching zero
- * freeing at once through an explicit work list, the newborn rule, immortal
+ * freeing at once in CPython's order (its trashcan bounding the depth), the newborn rule, immortal
  * objects — is the policy in rc_counting.h, shared with rc_cycle.  Pure counting
  * adds nothing to it: its header is the count and the shape word, and its hooks are
  * empty.  Cycles are never reclaimed; they are what the record reports as leaked.
@@ -23,6 +23,7 @@ static inline size_t rc_hook_header_bytes(uint32_t nptrs) {
 }
 static inline void rc_hook_before_alloc(gc_heap *h, uint32_t nptrs) { (void)h; (void)nptrs; }
 static inline void rc_hook_after_alloc(gc_heap *h, gc_obj *o) { (void)h; (void)o; }
+static inline void rc_hook_before_finalize(gc_heap *h, gc_obj *o) { (void)h; (void)o; }
 static inline void rc_hook_before_free(gc_heap *h, gc_obj *o) { (void)h; (void)o; }
 
 #endif

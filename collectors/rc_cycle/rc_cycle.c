@@ -36,7 +36,7 @@ static const gc_collector_info rcc_info = {
     .name = "rc_cycle",
     .description = "reference counting plus CPython's generational cycle collector (thresholds 700, 10, 10)",
     .caps = GC_CAP_COUNTS_REFS | GC_CAP_COUNTS_ROOTS | GC_CAP_COLLECTS_CYCLES | GC_CAP_PROMPT_FINALIZATION |
-            GC_CAP_RECLAIMS,
+            GC_CAP_RECLAIMS | GC_CAP_IMMORTAL_SATURATES,
 };
 
 const gc_collector_info *gc_collector(void) { return &rcc_info; }
@@ -322,7 +322,7 @@ static void delete_garbage(gc_heap *h, rcc_head *collectable, rcc_head *old) {
 
 /* One collection of `generation` and every younger one (CPython's gc_collect_main):
  * returns the number of unreachable objects found.  The caller has checked that
- * no collection or release loop is running. */
+ * no collection or release is running. */
 static size_t collect(gc_heap *h, int generation) {
   rcc_generation *gen = h->gen;
   int pause = gc_pause_begin(&h->rc.c.pauses, rcc_pause_kind[generation]);
@@ -363,9 +363,9 @@ static size_t collect(gc_heap *h, int generation) {
   return collected; /* + uncollectable, always 0 here */
 }
 
-/* Whether a collection may start now: not inside one, and not inside a release
- * loop, whose waiting objects are tracked with count zero (either can only be
- * asked for by a finalizer). */
+/* Whether a collection may start now: not inside one, and not inside a release,
+ * whose set-aside objects are tracked with count zero (either can only be asked
+ * for by a finalizer). */
 static bool rcc_can_collect(const gc_heap *h) { return !h->collecting && !h->rc.releasing; }
 
 /* The automatic choice (CPython's gc_collect_generations): the oldest generation
@@ -508,4 +508,15 @@ void gc_stats_read(gc_heap *h, gc_stats *out) {
   gc_stats_add_extra(out, "objects_scanned", h->objects_scanned);
   gc_stats_add_extra(out, "tracked_objects", h->tracked);
   gc_stats_add_extra(out, "saved_garbage", h->ngarbage);
+}
+
+/* The heap verifier's question (gc_embed.h): o sits right after its headers (the
+ * tracking links for containers, the count, the shape) at the start of a live
+ * size-class cell. */
+bool gc_debug_is_object(gc_heap *h, const gc_obj *o) {
+  if ((uintptr_t)o & 7) return false;
+  /* o's last header byte: an object with no body ends where o points */
+  const char *cell = sc_live_cell_containing(&h->rc.space, (const char *)o - 1);
+  if (!cell || (const char *)o < cell + sizeof(rc_header)) return false;
+  return cell + rc_hook_header_bytes(gc_nptrs(o)) == (const char *)o;
 }

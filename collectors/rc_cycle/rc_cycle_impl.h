@@ -161,6 +161,16 @@ static inline void rc_hook_after_alloc(gc_heap *h, gc_obj *o) {
   if (gc_nptrs(o)) rcc_track(h, o);
 }
 
+/* CPython's subtype_dealloc untracks a dying object and tracks it again just
+ * before its finalizer runs, which puts it at the end of generation 0: where a
+ * finalizer that resurrects it leaves it. */
+static inline void rc_hook_before_finalize(gc_heap *h, gc_obj *o) {
+  if (gc_nptrs(o) && rcc_is_tracked(o)) {
+    rcc_untrack(h, o);
+    rcc_track(h, o);
+  }
+}
+
 /* CPython's PyObject_GC_Del: untrack, and a tracked object's death lowers
  * generation 0's count. */
 static inline void rc_hook_before_free(gc_heap *h, gc_obj *o) {

@@ -18,6 +18,7 @@
 typedef struct run_args {
   const char *suite, *parent, *id, *resume;
   bool zeal;
+  bool verify;
 } run_args;
 
 /* A suite argument is a file, or the name of one in suites/ beside the launcher. */
@@ -34,7 +35,7 @@ static const char *suite_path(const char *arg) {
 
 static void parse_run_args(const char *command, int argc, char **argv, run_args *a) {
   static const struct option opts[] = {{"results", required_argument, 0, 'r'}, {"id", required_argument, 0, 'i'},
-                                       {"resume", required_argument, 0, 'R'}, {"zeal", no_argument, 0, 'z'},
+                                       {"resume", required_argument, 0, 'R'}, {"zeal", no_argument, 0, 'z'}, {"verify", no_argument, 0, 'V'},
                                        {0, 0, 0, 0}};
   *a = (run_args){.suite = "quick", .parent = "results"};
   int c;
@@ -45,6 +46,7 @@ static void parse_run_args(const char *command, int argc, char **argv, run_args 
       case 'i': a->id = optarg; break;
       case 'R': a->resume = optarg; break;
       case 'z': a->zeal = true; break;
+      case 'V': a->verify = true; break;
       default: cli_bad_option(command, argv);
     }
   }
@@ -99,6 +101,7 @@ static int run_suite(int argc, char **argv, bool minheap_only) {
     if (!runner_start(&r, suite_path(a.suite), a.parent, a.id, argc, argv)) return CLI_USAGE_EXIT;
   }
   if (a.zeal) r.s.zeal = true;
+  if (a.verify) r.s.verify = true;
   printf("suite %s: %d collector(s) x %d workload(s) x %d heap size(s) x %d invocation(s) -> %s/\n", r.s.name,
          r.s.ncollectors, r.s.nworkloads, r.s.nheaps, r.s.invocations, r.res.dir);
   bool ok = runner_minheaps(&r);

@@ -10,10 +10,11 @@
 static const struct { const char *name; int (*run)(int, char **); const char *help; } commands[] = {
     {"list", cmd_list, "list [--json]                      collectors and workloads"},
     {"bench", cmd_bench, "bench -c C -w W [--size quick|default|large] [--heap-mb N] [--iterations N]\n"
-                         "      [--warmup N] [--seed N] [--zeal] [--tuning S] [--param K=V] [--timeout S] [--json]\n"
+                         "      [--warmup N] [--seed N] [--zeal] [--verify] [--tuning S] [--param K=V] [--timeout S] [--json]\n"
+                         "      [--counters papi|callgrind|none] [--events E1,E2,...] [--mmu-out FILE] [--record FILE]\n"
                          "                                    one invocation; prints its record"},
     {"seed", cmd_seed, "seed [--json]                      the seed experiments under every collector"},
-    {"run", cmd_run, "run [SUITE|FILE] [--results DIR] [--id ID] [--resume ID] [--zeal]\n"
+    {"run", cmd_run, "run [SUITE|FILE] [--results DIR] [--id ID] [--resume ID] [--zeal] [--verify]\n"
                      "                                    a suite (default: quick) into results/<id>/"},
     {"minheap", cmd_minheap, "minheap [SUITE|FILE] [--results DIR] [--id ID] [--resume ID]\n"
                              "                                    only the suite's minimum heaps"},

@@ -22,10 +22,15 @@ typedef struct invocation {
   uint64_t heap_bytes; /* 0 = no limit */
   long iterations, warmup;
   bool zeal;
+  bool verify;         /* --verify: the heap verifier after every collection */
   const char *tuning;  /* NULL = defaults */
   const char *params[INVOCATION_MAX_PARAMS]; /* "key=value" */
   int nparams;
   double timeout_s;    /* <= 0: none */
+  const char *counters; /* "papi", "callgrind" (runs the bench under valgrind), "none"; NULL = papi */
+  const char *events;   /* PAPI events, comma-separated; NULL = the bench's defaults */
+  const char *mmu_out;  /* where the bench writes the MMU curve (CSV); NULL = nowhere */
+  const char *record;   /* --record FILE: bench_record runs it (nogc) and writes its trace */
 } invocation;
 
 void invocation_defaults(invocation *inv);

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/utsname.h>
 #include <time.h>
 #include <unistd.h>
@@ -159,20 +160,24 @@ static void invocation_for(const runner *r, const suite_collector *c, const suit
   inv->warmup = r->s.warmup;
   inv->timeout_s = r->s.timeout_s;
   inv->zeal = r->s.zeal;
+  inv->verify = r->s.verify;
   inv->heap_bytes = heap;
 }
 
 /* A record the bench could not write: the bench rejected its arguments (a suite
  * the parser accepted but a workload refused, e.g. a bad parameter value). */
 static json_t *rejected_record(const invocation *inv, const char *usage) {
-  return json_pack("{s:i,s:s,s:s,s:s,s:I,s:s,s:s}", "schema", 1, "collector", inv->collector, "workload",
+  return json_pack("{s:i,s:s,s:s,s:s,s:I,s:s,s:s,s:{s:s,s:s,s:{}}}", "schema", 1, "collector", inv->collector, "workload",
                    inv->workload, "size", inv->size, "heap_bytes", (json_int_t)inv->heap_bytes, "status", "rejected",
-                   "error", usage);
+                   "error", usage, "counters", "source", "none", "why", "not run", "events");
 }
 
-static json_t *run_once(const runner *r, const suite_collector *c, const suite_workload *w, uint64_t heap) {
+/* mmu_out: where the bench writes the run's MMU curve, or NULL (probes). */
+static json_t *run_once(const runner *r, const suite_collector *c, const suite_workload *w, uint64_t heap,
+                        const char *mmu_out) {
   invocation inv;
   invocation_for(r, c, w, heap, &inv);
+  inv.mmu_out = mmu_out;
   const char *usage = NULL;
   json_t *rec = invocation_run(&inv, &usage);
   return rec ? rec : rejected_record(&inv, usage);
@@ -190,7 +195,7 @@ typedef struct probe_ctx {
 
 static minheap_probe_result probe(void *vctx, uint64_t limit, uint64_t *peak, char *why, size_t len) {
   probe_ctx *p = vctx;
-  json_t *rec = run_once(p->r, p->c, p->w, limit);
+  json_t *rec = run_once(p->r, p->c, p->w, limit, NULL);
   const char *status = str(rec, "status");
   minheap_probe_result res;
   if (!strcmp(status, "ok")) {
@@ -246,6 +251,20 @@ bool runner_minheaps(runner *r) {
 
 typedef struct planned { int c, w, h; } planned;
 
+/* The run's MMU curve: <results>/mmu/<collector>_<workload>_<heap>_<invocation>.csv
+ * (labels with anything but letters, digits, '.', '-' made '_'); *rel gets the path
+ * relative to the results folder, for the record. */
+static void mmu_path(const runner *r, const char *c, const char *w, const char *h, int inv, char *path, size_t len,
+                     char *rel, size_t rlen) {
+  char name[512];
+  snprintf(name, sizeof name, "%s_%s_%s_%d", c, w, h, inv);
+  for (char *p = name; *p; p++)
+    if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') || *p == '.' || *p == '-'))
+      *p = '_';
+  snprintf(rel, rlen, "mmu/%s.csv", name);
+  snprintf(path, len, "%s/%s", r->res.dir, rel);
+}
+
 static const char *fmt_eta(double s, char *buf, size_t len) {
   if (s < 60) snprintf(buf, len, "%.0fs", s);
   else if (s < 3600) snprintf(buf, len, "%.0fm%02.0fs", floor(s / 60), fmod(s, 60));
@@ -296,6 +315,9 @@ bool runner_execute(runner *r) {
     }
   gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
   bool write_ok = true;
+  char mmu_dir[4200];
+  snprintf(mmu_dir, sizeof mmu_dir, "%s/mmu", r->res.dir);
+  mkdir(mmu_dir, 0777); /* may exist already (a resumed run) */
   double t0 = now_s();
   for (int inv = 1; inv <= s->invocations; inv++) {
     /* configurations interleaved within the invocation: workload, heap, collector */
@@ -318,16 +340,21 @@ bool runner_execute(runner *r) {
       uint64_t limit = 0;
       const char *why = NULL;
       json_t *rec;
+      char curve[4800], curve_rel[600];
+      mmu_path(r, c->label, w->label, h->label, inv, curve, sizeof curve, curve_rel, sizeof curve_rel);
+      unlink(curve); /* a curve left by an interrupted run is not this run's */
       if (heap_limit(r, order[i].c, order[i].w, order[i].h, &limit, &why)) {
-        rec = run_once(r, c, w, limit);
+        rec = run_once(r, c, w, limit, curve);
       } else {
-        rec = json_pack("{s:i,s:s,s:s,s:s,s:s,s:s}", "schema", 1, "collector", c->collector, "workload", w->workload,
-                        "size", w->size, "status", "skipped", "error", why);
+        rec = json_pack("{s:i,s:s,s:s,s:s,s:s,s:s,s:{s:s,s:s,s:{}}}", "schema", 1, "collector", c->collector, "workload",
+                        w->workload, "size", w->size, "status", "skipped", "error", why, "counters", "source", "none",
+                        "why", "not run", "events");
       }
       json_object_set_new(rec, "suite", json_pack("{s:s,s:s,s:s,s:o,s:I,s:i}", "collector", c->label, "workload", w->label,
                                                    "heap", h->label, "heap_factor",
                                                    h->kind == HEAP_FACTOR ? json_real(h->factor) : json_null(),
                                                    "heap_bytes", (json_int_t)limit, "invocation", inv));
+      if (access(curve, R_OK) == 0) json_object_set_new(json_object_get(rec, "suite"), "mmu_curve", json_string(curve_rel));
       write_ok &= results_append(&r->res, rec);
       json_object_set_new(r->done, key, json_true());
       char result[96];

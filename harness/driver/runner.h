@@ -9,6 +9,8 @@
  *   minheap.json   minimum heap per (collector, workload), with probe counts
  *   records.jsonl  one record per run, each with a "suite" object naming its
  *                  configuration (collector and workload labels, heap, invocation)
+ *   mmu/           one CSV per run (window_ns, mmu): its minimum mutator utilisation
+ *                  curve; the record's suite.mmu_curve names it
  *   runs.csv       one row per run
  *   summary.csv    per configuration: mean, median, sd, 95% CI, CV, normalised time
  *   geomean.csv    per collector and heap: geometric mean of time normalised to the

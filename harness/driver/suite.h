@@ -58,6 +58,7 @@ typedef struct suite {
   char *baseline;   /* a collector label, for normalised geometric means */
   double cv_warn;   /* warn when a configuration's coefficient of variation exceeds it */
   bool zeal;
+  bool verify; /* --verify on the command line (no suite key): the heap verifier in every run */
 } suite;
 
 /* False with "FILE:LINE: problem" in err. */

@@ -23,6 +23,51 @@ static double num(json_t *rec, const char *group, const char *key) {
   return json_is_number(v) ? json_number_value(v) : 0;
 }
 
+/* Minimum mutator utilisation at the record's named windows ("-": run too short). */
+static void print_mmu(FILE *f, json_t *mmu) {
+  static const char *const windows[] = {"1ms", "10ms", "100ms", "1s"};
+  if (!json_is_object(mmu)) return;
+  fprintf(f, "  MMU");
+  for (int i = 0; i < 4; i++) {
+    json_t *v = json_object_get(mmu, windows[i]);
+    if (json_is_number(v)) fprintf(f, "  %s %.3f", windows[i], json_number_value(v));
+    else fprintf(f, "  %s -", windows[i]);
+  }
+  fprintf(f, "\n");
+}
+
+/* One line per counted event; unavailable events grouped by their reason. */
+static void print_counters(FILE *f, json_t *c) {
+  if (!json_is_object(c)) return;
+  const char *source = json_string_value(json_object_get(c, "source"));
+  const char *why = json_string_value(json_object_get(c, "why"));
+  const char *err = json_string_value(json_object_get(c, "error"));
+  fprintf(f, "  counters: %s%s%s%s\n", source ? source : "?", why || err ? " (" : "", why ? why : err ? err : "",
+          why || err ? ")" : "");
+  json_t *events = json_object_get(c, "events"), *e, *o;
+  const char *name, *other;
+  json_object_foreach(events, name, e) {
+    const char *status = json_string_value(json_object_get(e, "status"));
+    if (status && !strcmp(status, "available")) {
+      double m = json_number_value(json_object_get(e, "mutator")), g = json_number_value(json_object_get(e, "gc"));
+      fprintf(f, "    %-14s mutator %15.0f   gc %15.0f   (%.1f%% gc)\n", name, m, g, m + g > 0 ? 100 * g / (m + g) : 0);
+    }
+  }
+  json_t *said = json_object();
+  json_object_foreach(events, name, e) {
+    const char *reason = json_string_value(json_object_get(e, "error"));
+    if (!reason || json_object_get(said, reason)) continue;
+    json_object_set_new(said, reason, json_true());
+    fprintf(f, "    unavailable:");
+    json_object_foreach(events, other, o) {
+      const char *r2 = json_string_value(json_object_get(o, "error"));
+      if (r2 && !strcmp(r2, reason)) fprintf(f, " %s", other);
+    }
+    fprintf(f, " (%s)\n", reason);
+  }
+  json_decref(said);
+}
+
 void summary_print(FILE *f, json_t *r) {
   char a[32], b[32], c[32], d[32];
   const char *status = json_string_value(json_object_get(r, "status"));
@@ -53,6 +98,8 @@ void summary_print(FILE *f, json_t *r) {
           num(r, "stats", "allocs"), summary_bytes(num(r, "stats", "alloc_bytes"), a, sizeof a), num(r, "stats", "frees"),
           num(r, "stats", "rc_incs"), num(r, "stats", "rc_decs"), num(r, "stats", "collections"),
           num(r, "stats", "finalizers_run"));
+  print_mmu(f, json_object_get(r, "mmu"));
+  print_counters(f, json_object_get(r, "counters"));
   json_t *out = json_object_get(r, "output");
   size_t i;
   json_t *line;
