@@ -55,6 +55,8 @@ expect 2 "unknown suite 'nosuch'"                         -- run nosuch --result
 expect 2 "no suite file 'no/such.yaml'"                   -- run no/such.yaml --results "$tmp"
 expect 2 "unexpected argument 'two'"                      -- run smoke two
 expect 2 "--resume names the run; it takes no --id"       -- run --resume a --id b
+expect 2 "figures: give one results folder"               -- figures
+expect 2 "figures: no results folder"                     -- figures "$tmp/none"
 expect 2 "-w WORKLOAD is required"                        -- hyperfine -c rc
 expect 2 "unknown collector 'x'"                          -- hyperfine -w gcbench -c rc,x
 expect 2 "--runs needs a whole number"                    -- hyperfine -w gcbench --runs 1

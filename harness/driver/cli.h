@@ -27,5 +27,6 @@ int cmd_bench(int argc, char **argv);
 int cmd_seed(int argc, char **argv);
 int cmd_run(int argc, char **argv);
 int cmd_minheap(int argc, char **argv);
+int cmd_figures(int argc, char **argv);
 int cmd_hyperfine(int argc, char **argv);
 #endif

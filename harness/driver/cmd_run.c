@@ -59,20 +59,22 @@ static void parse_run_args(const char *command, int argc, char **argv, run_args 
 
 /* The suite's figures (plots/suite.gp), when gnuplot and the plots folder are at
  * hand; a run without figures is still a complete run. */
-static void write_figures(const results *res) {
+static bool write_figures(const results *res) {
   const char *root = getenv("GCLAB_ROOT");
   char script[4352], expr[8800];
   snprintf(script, sizeof script, "%s/plots/suite.gp", root ? root : ".");
-  if (access(script, R_OK) != 0) { printf("figures: skipped (no %s)\n", script); return; }
+  if (access(script, R_OK) != 0) { printf("figures: skipped (no %s)\n", script); return true; }
   snprintf(expr, sizeof expr, "%s/figures", res->dir);
   mkdir(expr, 0777);
   snprintf(expr, sizeof expr, "dir='%s'", res->dir);
   char *argv[] = {"/usr/bin/gnuplot", "-e", expr, script, NULL};
   spawn_result r;
   spawn_run(argv, 300, &r);
-  if (r.started && !r.signal && !r.timed_out && r.exit_code == 0) printf("figures: %s/figures/\n", res->dir);
+  bool ok = r.started && !r.signal && !r.timed_out && r.exit_code == 0;
+  if (ok) printf("figures: %s/figures/\n", res->dir);
   else printf("figures: gnuplot failed: %s\n", r.err_tail);
   spawn_result_free(&r);
+  return ok;
 }
 
 /* Crashes and failed verifications are collector or workload bugs; oom, timeouts
@@ -119,4 +121,17 @@ static int run_suite(int argc, char **argv, bool minheap_only) {
 }
 
 int cmd_run(int argc, char **argv) { return run_suite(argc, argv, false); }
+
+/* `gclab figures RESULTS-DIR`: the figures again, from the recorded results alone. */
+int cmd_figures(int argc, char **argv) {
+  if (argc != 2) cli_die("figures: give one results folder (e.g. results/20261125-101500)");
+  struct stat st;
+  char summary[4400];
+  snprintf(summary, sizeof summary, "%s/summary.csv", argv[1]);
+  if (stat(argv[1], &st) != 0 || !S_ISDIR(st.st_mode)) cli_die("figures: no results folder '%s'", argv[1]);
+  if (stat(summary, &st) != 0) cli_die("figures: %s has no summary.csv (is it a suite run?)", argv[1]);
+  results res = {0};
+  snprintf(res.dir, sizeof res.dir, "%s", argv[1]);
+  return write_figures(&res) ? 0 : 1;
+}
 int cmd_minheap(int argc, char **argv) { return run_suite(argc, argv, true); }

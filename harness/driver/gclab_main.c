@@ -18,6 +18,7 @@ static const struct { const char *name; int (*run)(int, char **); const char *he
                      "                                    a suite (default: quick) into results/<id>/"},
     {"minheap", cmd_minheap, "minheap [SUITE|FILE] [--results DIR] [--id ID] [--resume ID]\n"
                              "                                    only the suite's minimum heaps"},
+    {"figures", cmd_figures, "figures RESULTS-DIR                the suite figures again from recorded results"},
     {"hyperfine", cmd_hyperfine, "hyperfine -w W [-c C1,C2,...] [--size S] [--runs N] [--warmup N] [--results DIR] [--id ID]\n"
                                  "                                    whole-process times with hyperfine"},
 };
@@ -34,6 +35,6 @@ int main(int argc, char **argv) {
   if (!strcmp(argv[1], "help") || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) { usage(stdout); return 0; }
   for (size_t i = 0; i < NCOMMANDS; i++)
     if (!strcmp(argv[1], commands[i].name)) return commands[i].run(argc - 1, argv + 1);
-  fprintf(stderr, "gclab: unknown command '%s' (valid: list, bench, seed, run, minheap, hyperfine, test, help)\n", argv[1]);
+  fprintf(stderr, "gclab: unknown command '%s' (valid: list, bench, seed, run, minheap, figures, hyperfine, test, fuzz, help)\n", argv[1]);
   return CLI_USAGE_EXIT;
 }
