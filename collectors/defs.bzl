@@ -17,6 +17,7 @@ COLLECTORS = [
     "gen",
     "bdw",
     "cpython",
+    "drc",
 ]
 
 def gc_collector_library(name, srcs, impl_header, deps = [], **kwargs):
