@@ -32,6 +32,7 @@ typedef struct bench_args {
   uint64_t heap_bytes;
   bool zeal;
   bool verify; /* --verify: the heap verifier after every collection */
+  bool census; /* --census: the verifier, unpaced, and the live bytes it reached */
   const char *tuning;
   const char *record;  /* --record FILE (bench_record only): the first iteration's trace */
   counters_source counters;
@@ -44,6 +45,20 @@ static _Noreturn void usage_error(const char *fmt, const char *arg) {
   fprintf(stderr, fmt, arg);
   fprintf(stderr, "\n");
   exit(2);
+}
+
+static void usage(void) {
+  printf("usage: bench --workload W [--size quick|default|large] [--iterations N] [--warmup K]\n"
+         "             [--seed N] [--heap-bytes N] [--zeal] [--tuning S] [--param K=V ...]\n"
+         "             [--counters papi|callgrind|none] [--events E1,E2,...] [--mmu-out FILE]\n"
+         "             [--verify] [--census] [--record FILE]\n"
+         "       bench --describe | --help\n"
+         "Runs one workload under this binary's collector and prints one JSON record.\n"
+         "  --verify     walk and check the heap after collections (paced on large heaps)\n"
+         "  --census     after every collection pause, sum the object bytes reachable from\n"
+         "               the roots (implies --verify, unpaced): memory.peak_live_bytes and\n"
+         "               memory.census_count in the record\n"
+         "See README.md, \"The record\", for the fields.\n");
 }
 
 static uint64_t parse_count(const char *opt, const char *v, uint64_t min, uint64_t max) {
@@ -88,7 +103,8 @@ static void parse_args(int argc, char **argv, bench_args *a, wl_ctx *ctx, bool *
       {"param", required_argument, 0, 'p'}, {"describe", no_argument, 0, 'D'},
       {"record", required_argument, 0, 'R'},
       {"counters", required_argument, 0, 'C'}, {"events", required_argument, 0, 'E'},
-      {"mmu-out", required_argument, 0, 'M'}, {"verify", no_argument, 0, 'V'}, {0, 0, 0, 0}};
+      {"mmu-out", required_argument, 0, 'M'}, {"verify", no_argument, 0, 'V'},
+      {"census", no_argument, 0, 'L'}, {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
   *a = (bench_args){.size = WL_QUICK, .iterations = 1, .warmup = 0, .seed = 1};
   opterr = 0;
   int c;
@@ -109,6 +125,8 @@ static void parse_args(int argc, char **argv, bench_args *a, wl_ctx *ctx, bool *
       case 'z': a->zeal = true; break;
       case 'R': a->record = optarg; break;
       case 'V': a->verify = true; break;
+      case 'L': a->census = true; break;
+      case 'h': usage(); exit(0);
       case 't': a->tuning = optarg; break;
       case 'p': {
         char *eq = strchr(optarg, '=');
@@ -159,6 +177,38 @@ static _Noreturn void on_oom(void *arg, size_t requested) {
 static _Noreturn void on_verify_failure(const char *message) {
   fprintf(stderr, "bench: heap verification failed: %s\n", message);
   bench_escape_to(oom_ctx, BENCH_VERIFY_FAILED, "heap verification failed: %s", message);
+}
+
+/* --census: the verifier's walk after every collection pause, summed. Only
+ * censuses taken while `counting` (the iterations, warm-up included) count: the
+ * final leak-check collection, after every root is dropped, is not one. */
+static struct {
+  bool counting;
+  uint64_t count, peak_bytes;
+} census;
+
+static void on_census(const hv_census *reached) {
+  if (!census.counting) return;
+  census.count++;
+  if (reached->bytes > census.peak_bytes) census.peak_bytes = reached->bytes;
+}
+
+/* The verifier after collections, for --verify (paced) or --census (every pause:
+ * a skipped pause would be a census missed). */
+static void install_verifier(const bench_args *a, gc_heap *h) {
+  if (!a->verify && !a->census) return;
+  census.counting = a->census;
+  heap_verify_install(&(hv_target){h, gc_collector()->caps, gc_debug_is_object, gc_refcount, gc_stats_read,
+                                   on_verify_failure, a->census ? 0 : BENCH_VERIFY_PACE,
+                                   a->census ? on_census : NULL});
+}
+
+/* memory.census_count and, when a census was taken, memory.peak_live_bytes; a
+ * run with no collection has no live-size measurement rather than a made-up 0. */
+static void census_note(json_t *memory, const bench_args *a) {
+  if (!a->census) return;
+  if (census.count) json_object_set_new(memory, "peak_live_bytes", json_integer((json_int_t)census.peak_bytes));
+  json_object_set_new(memory, "census_count", json_integer((json_int_t)census.count));
 }
 
 static uint64_t cpu_now_ns(void) {
@@ -272,9 +322,7 @@ int main(int argc, char **argv) {
   gc_heap *h = gc_heap_create(&opts, &error);
   if (!h) { fprintf(stderr, "bench: %s: %s\n", gc_collector()->name, error); return 2; }
   counters_attach(h, gc_stats_read);
-  if (a.verify)
-    heap_verify_install(&(hv_target){h, gc_collector()->caps, gc_debug_is_object, gc_refcount, gc_stats_read, on_verify_failure,
-                                     BENCH_VERIFY_PACE});
+  install_verifier(&a, h);
   ctx.heap = h;
   ctx.size = a.size;
   ctx.seed = a.seed;
@@ -318,6 +366,7 @@ int main(int argc, char **argv) {
   }
 
   if (escape) trace_abandon(&a);
+  census.counting = false;
   /* Leaks are a result (gc.h rule 5): drop every root, collect once more. */
   if (!escape) {
     gc_frame_close(h, 0);
@@ -359,12 +408,14 @@ int main(int argc, char **argv) {
   json_object_set_new(r, "pauses", record_pauses(log, first_timed_pause, end_timed_pause));
   json_object_set_new(r, "mmu", record_mmu(log, first_timed_pause, end_timed_pause, timed_start, timed_end, a.mmu_out));
   /* leaks are known only when the run ended normally */
-  json_object_set_new(r, "memory", json_pack("{s:I,s:I,s:o,s:o,s:I}",
-                                             "peak_heap_bytes", (json_int_t)st.peak_heap_bytes,
-                                             "peak_rss_bytes", (json_int_t)ru.ru_maxrss * 1024,
-                                             "leaked_bytes", escape ? json_null() : json_integer((json_int_t)(st.live_bytes - st.immortal_bytes)),
-                                             "leaked_objects", escape ? json_null() : json_integer((json_int_t)(st.live_objects - st.immortal_objects)),
-                                             "immortal_objects", (json_int_t)st.immortal_objects));
+  json_t *memory = json_pack("{s:I,s:I,s:o,s:o,s:I}",
+                             "peak_heap_bytes", (json_int_t)st.peak_heap_bytes,
+                             "peak_rss_bytes", (json_int_t)ru.ru_maxrss * 1024,
+                             "leaked_bytes", escape ? json_null() : json_integer((json_int_t)(st.live_bytes - st.immortal_bytes)),
+                             "leaked_objects", escape ? json_null() : json_integer((json_int_t)(st.live_objects - st.immortal_objects)),
+                             "immortal_objects", (json_int_t)st.immortal_objects);
+  census_note(memory, &a);
+  json_object_set_new(r, "memory", memory);
   json_object_set_new(r, "stats", record_stats(&st));
   json_object_set_new(r, "counters", counters_record());
   json_object_set_new(r, "observations", json_incref(ctx.observations));

@@ -31,6 +31,7 @@ typedef struct hv_walk {
   size_t table_cap;
   char *msg;
   size_t msg_n;
+  uint64_t bytes; /* object bytes of the nodes checked so far (the census) */
 } hv_walk;
 
 static size_t hash_ptr(const void *p, size_t cap) {
@@ -171,22 +172,32 @@ static bool check_counts(hv_walk *w) {
   return true;
 }
 
+/* Node i: its shape checked, its object bytes counted (only once its shape is
+ * known sane, since the size is read from it), its fields scanned. */
+static bool visit(hv_walk *w, uint32_t i) {
+  if (!check_shape(w, i)) return false;
+  w->bytes += gc_object_bytes(w->nodes[i].obj);
+  return scan_fields(w, i);
+}
+
 static size_t last_reached; /* objects the latest walk reached (pacing) */
 /* The walk's arrays, kept from one verification to the next: mapping and
  * unmapping them at every collection cost more than the walk. */
 static hv_walk scratch;
 
-bool heap_verify_now(const hv_target *t, char *msg, size_t n) {
+bool heap_verify_now(const hv_target *t, hv_census *reached, char *msg, size_t n) {
   hv_walk w = scratch;
   w.t = t;
   w.msg = msg;
   w.msg_n = n;
   w.n = 0;
+  w.bytes = 0;
   if (w.table) memset(w.table, 0, w.table_cap * sizeof *w.table);
   bool ok = walk_roots(&w);
-  for (uint32_t i = 0; ok && i < w.n; i++) ok = check_shape(&w, i) && scan_fields(&w, i);
+  for (uint32_t i = 0; ok && i < w.n; i++) ok = visit(&w, i);
   if (ok && (t->caps & GC_CAP_COUNTS_REFS)) ok = check_counts(&w);
   last_reached = w.n;
+  if (reached) *reached = (hv_census){w.n, w.bytes};
   scratch = w;
   return ok;
 }
@@ -206,10 +217,12 @@ static void after_collection(gc_pauselog *l) {
   skipped = 0;
   verifying = true;
   char msg[1024];
-  bool ok = heap_verify_now(&installed, msg, sizeof msg);
+  hv_census reached;
+  bool ok = heap_verify_now(&installed, &reached, msg, sizeof msg);
   verified++;
   verifying = false;
   if (!ok && installed.on_failure) installed.on_failure(msg);
+  if (ok && installed.on_census) installed.on_census(&reached);
 }
 
 void heap_verify_install(const hv_target *t) {

@@ -12,6 +12,9 @@
  *     where GC_CAP_COUNTS_ROOTS; exactly that when every live object was reached
  *     (garbage not yet found, such as rc's leaked cycles, may add references).
  *
+ * The walk also counts what it reached (hv_census): the bench's --census takes
+ * the live size from it, after every pause, rather than walking a second time.
+ *
  * The collector-bound functions are passed in (hv_target) rather than called, so
  * this library links into any binary without depending on one collector.
  */
@@ -20,8 +23,17 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "collectors/api/gc_types.h"
+
+/* What one walk reached (--census): the objects reachable from the root slots and
+ * their object bytes (gc_object_bytes, gc_common.h), the unit of stats.alloc_bytes,
+ * so that a run that frees nothing ends with bytes == alloc_bytes. */
+typedef struct hv_census {
+  size_t objects;
+  uint64_t bytes;
+} hv_census;
 
 typedef struct hv_target {
   gc_heap *heap;
@@ -35,10 +47,15 @@ typedef struct hv_target {
    * `pace` objects last time is verified only every (reached / pace)-th
    * collection, so the verifier's work per collection stays about `pace`. */
   size_t pace;
+  /* Called after each installed verification that passed, with what it reached
+   * (the bench's --census); NULL: not wanted. Must not touch the heap. */
+  void (*on_census)(const hv_census *reached);
 } hv_target;
 
-/* Verifies the heap now; false (and the reason in msg) on the first failure. */
-bool heap_verify_now(const hv_target *t, char *msg, size_t n);
+/* Verifies the heap now; false (and the reason in msg) on the first failure.
+ * reached (may be NULL) gets what the walk reached: the census when it passed,
+ * a partial count when it failed. */
+bool heap_verify_now(const hv_target *t, hv_census *reached, char *msg, size_t n);
 
 /* Verifies after every collection of t->heap (the pause log's hook) until
  * uninstalled; t is copied. */

@@ -14,8 +14,12 @@
 
 json_t *record_caps(unsigned caps);
 json_t *record_stats(const gc_stats *s);
-/* Pause summary over pauses [first, count) of the log. */
+/* Pause summary over pauses [first, count) of the log, its histogram included. */
 json_t *record_pauses(const gc_pause *log, size_t first, size_t count);
+/* The pause histogram of durations sorted ascending: [upper_bound_ns, count] for
+ * each non-empty bin, ascending; bin k holds pauses from bin k-1's bound up to but
+ * not including its own, 100 * 10^(k/10) ns rounded (bin 0: everything below 100). */
+json_t *record_pause_histogram(const double *sorted_ns, size_t n);
 /* Minimum mutator utilisation of pauses [first, last) over the timed span [t0, t1]:
  * {"1ms", "10ms", "100ms", "1s" (null when the span is shorter), "span_ns"}; the
  * whole curve goes to curve_path as CSV when it is not NULL (record_mmu.c). */

@@ -229,7 +229,7 @@ bool object_is_blank(gc_obj *o) {
 static void on_verify_failure(const char *message) { conf_fail_at(__FILE__, __LINE__, "heap verification: %s", message); }
 
 void verify_after_collections(gc_heap *h) {
-  heap_verify_install(&(hv_target){h, gc_collector()->caps, gc_debug_is_object, gc_refcount, gc_stats_read, on_verify_failure, 4096});
+  heap_verify_install(&(hv_target){h, gc_collector()->caps, gc_debug_is_object, gc_refcount, gc_stats_read, on_verify_failure, 4096, NULL});
 }
 
 gc_heap *heap_open(bool zeal, size_t heap_limit, void (*on_oom)(void *arg, size_t requested)) {

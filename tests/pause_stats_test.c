@@ -1,5 +1,5 @@
 /*
- * pause_stats_test.c — pause percentiles, minimum mutator utilisation and the pause
+ * pause_stats_test.c — pause percentiles and histogram, minimum mutator utilisation and the pause
  * hooks, on synthetic pause logs whose answers are worked out by hand below.
  */
 #include <jansson.h>
@@ -51,7 +51,59 @@ static void test_percentiles(void) {
   json_decref(p);
   json_t *none = record_pauses(log, 3, 3);
   check(field(none, "count") == 0 && !json_object_get(none, "p50_ns"), "no pauses: count 0, no quantiles");
+  check(json_array_size(json_object_get(none, "histogram")) == 0, "no pauses: an empty histogram");
   json_decref(none);
+}
+
+/* ==================================================================
+ * Pause histogram
+ * ================================================================== */
+
+/* True when the histogram is exactly the n pairs want[][2]. */
+static bool histogram_is(json_t *h, const long long want[][2], size_t n) {
+  if (!json_is_array(h) || json_array_size(h) != n) return false;
+  for (size_t i = 0; i < n; i++) {
+    json_t *bin = json_array_get(h, i);
+    if (json_array_size(bin) != 2 || json_integer_value(json_array_get(bin, 0)) != want[i][0] ||
+        json_integer_value(json_array_get(bin, 1)) != want[i][1])
+      return false;
+  }
+  return true;
+}
+
+/* Bin k holds [bound(k-1), bound(k)) with bound(k) = 100 * 10^(k/10) ns rounded:
+ *   50        < 100                                           -> bin 0,  bound 100
+ *   150, 150  in [bound(1) = 125.89 -> 126, bound(2) = 158.49 -> 158) -> bound 158
+ *   1000      = bound(10), so the next bin: 1258.93           -> bound 1259
+ *   1e6       = bound(40), so the next bin: 1258925.41        -> bound 1258925
+ * Empty bins are left out.  Through record_pauses, the durations 10, 20, 30, 40,
+ * 100 of test_percentiles: four below 100, and 100 itself in [100, 126). */
+static void test_histogram(void) {
+  static const double sorted[] = {50, 150, 150, 1000, 1e6};
+  static const long long want[][2] = {{100, 1}, {158, 2}, {1259, 1}, {1258925, 1}};
+  json_t *h = record_pause_histogram(sorted, 5);
+  check(histogram_is(h, want, 4), "histogram of 50, 150, 150, 1000, 1e6 ns");
+  json_decref(h);
+
+  static const double edges[] = {0, 99, 125, 126};
+  static const long long want_edges[][2] = {{100, 2}, {126, 1}, {158, 1}};
+  h = record_pause_histogram(edges, 4);
+  check(histogram_is(h, want_edges, 3), "histogram bounds are exclusive");
+  json_decref(h);
+
+  static const double huge[] = {1e18, 5e18};
+  h = record_pause_histogram(huge, 2);
+  static const long long want_huge[][2] = {{1000000000000000000ll, 2}};
+  check(histogram_is(h, want_huge, 1), "pauses beyond the last bound go into the last bin");
+  json_decref(h);
+
+  static const uint64_t dur[] = {30, 100, 10, 40, 20};
+  gc_pause log[5];
+  for (int i = 0; i < 5; i++) log[i] = (gc_pause){BASE + i * MS, BASE + i * MS + dur[i], "test"};
+  json_t *p = record_pauses(log, 0, 5);
+  static const long long want_log[][2] = {{100, 4}, {126, 1}};
+  check(histogram_is(json_object_get(p, "histogram"), want_log, 2), "record_pauses carries the histogram");
+  json_decref(p);
 }
 
 /* ==================================================================
@@ -147,6 +199,7 @@ static void test_hooks(void) {
 
 int main(void) {
   test_percentiles();
+  test_histogram();
   test_mmu();
   test_hooks();
   if (failures) { fprintf(stderr, "%d failure(s)\n", failures); return 1; }

@@ -6,7 +6,7 @@
 extern const workload wl_seed_refcount, wl_seed_cycle, wl_seed_gc, wl_seed_finalizer;
 extern const workload wl_gcbench;
 extern const workload wl_binarytrees, wl_gcold, wl_quads;
-extern const workload wl_py_gc_collect, wl_py_gc_traversal, wl_cycle_frac;
+extern const workload wl_py_gc_collect, wl_py_gc_traversal, wl_cycle_frac, wl_finalize_delay;
 extern const workload wl_mperm, wl_synth, wl_trace;
 
 const workload *const wl_registry[] = {
@@ -21,6 +21,7 @@ const workload *const wl_registry[] = {
     &wl_py_gc_collect,
     &wl_py_gc_traversal,
     &wl_cycle_frac,
+    &wl_finalize_delay,
     &wl_mperm,
     &wl_synth,
     &wl_trace,

@@ -34,7 +34,7 @@ int cmd_bench(int argc, char **argv) {
       {"param", required_argument, 0, 'p'}, {"timeout", required_argument, 0, 'T'},
       {"counters", required_argument, 0, 'C'}, {"events", required_argument, 0, 'E'},
       {"mmu-out", required_argument, 0, 'M'}, {"verify", no_argument, 0, 'V'},
-      {"record", required_argument, 0, 'R'}, {0, 0, 0, 0}};
+      {"record", required_argument, 0, 'R'}, {"census", no_argument, 0, 'L'}, {0, 0, 0, 0}};
   invocation inv;
   invocation_defaults(&inv);
   bool as_json = false, timeout_given = false;
@@ -51,6 +51,7 @@ int cmd_bench(int argc, char **argv) {
       case 'S': inv.seed = cli_u64("--seed", optarg, 0, UINT64_MAX); break;
       case 'z': inv.zeal = true; break;
       case 'V': inv.verify = true; break;
+      case 'L': inv.census = true; break;
       case 'j': as_json = true; break;
       case 't': inv.tuning = optarg; break;
       case 'p':

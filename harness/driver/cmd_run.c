@@ -12,6 +12,7 @@
 
 #include "harness/driver/cli.h"
 #include "harness/driver/collectors.h"
+#include "harness/driver/figures.h"
 #include "harness/driver/runner.h"
 #include "harness/driver/spawn.h"
 
@@ -57,26 +58,6 @@ static void parse_run_args(const char *command, int argc, char **argv, run_args 
   if (a->resume && a->id) cli_die("%s: --resume names the run; it takes no --id", command);
 }
 
-/* The suite's figures (plots/suite.gp), when gnuplot and the plots folder are at
- * hand; a run without figures is still a complete run. */
-static bool write_figures(const results *res) {
-  const char *root = getenv("GCLAB_ROOT");
-  char script[4352], expr[8800];
-  snprintf(script, sizeof script, "%s/plots/suite.gp", root ? root : ".");
-  if (access(script, R_OK) != 0) { printf("figures: skipped (no %s)\n", script); return true; }
-  snprintf(expr, sizeof expr, "%s/figures", res->dir);
-  mkdir(expr, 0777);
-  snprintf(expr, sizeof expr, "dir='%s'", res->dir);
-  char *argv[] = {"/usr/bin/gnuplot", "-e", expr, script, NULL};
-  spawn_result r;
-  spawn_run(argv, 300, &r);
-  bool ok = r.started && !r.signal && !r.timed_out && r.exit_code == 0;
-  if (ok) printf("figures: %s/figures/\n", res->dir);
-  else printf("figures: gnuplot failed: %s\n", r.err_tail);
-  spawn_result_free(&r);
-  return ok;
-}
-
 /* Crashes and failed verifications are collector or workload bugs; oom, timeouts
  * and skipped configurations are results. */
 static bool any_bug(json_t *records) {
@@ -109,11 +90,11 @@ static int run_suite(int argc, char **argv, bool minheap_only) {
   bool ok = runner_minheaps(&r);
   int mismatches = 0;
   if (ok && !minheap_only) {
-    ok = runner_execute(&r);
+    ok = runner_execute(&r) && runner_measure(&r);
     mismatches = runner_summarise(&r);
     if (mismatches < 0) ok = false;
     printf("\nresults: %s/\n", r.res.dir);
-    if (ok) write_figures(&r.res);
+    if (ok) figures_draw(r.res.dir);
   }
   bool bug = any_bug(r.res.records);
   runner_free(&r);
@@ -126,12 +107,10 @@ int cmd_run(int argc, char **argv) { return run_suite(argc, argv, false); }
 int cmd_figures(int argc, char **argv) {
   if (argc != 2) cli_die("figures: give one results folder (e.g. results/20261125-101500)");
   struct stat st;
-  char summary[4400];
-  snprintf(summary, sizeof summary, "%s/summary.csv", argv[1]);
+  char records[4400];
+  snprintf(records, sizeof records, "%s/records.jsonl", argv[1]);
   if (stat(argv[1], &st) != 0 || !S_ISDIR(st.st_mode)) cli_die("figures: no results folder '%s'", argv[1]);
-  if (stat(summary, &st) != 0) cli_die("figures: %s has no summary.csv (is it a suite run?)", argv[1]);
-  results res = {0};
-  snprintf(res.dir, sizeof res.dir, "%s", argv[1]);
-  return write_figures(&res) ? 0 : 1;
+  if (stat(records, &st) != 0) cli_die("figures: %s has no records.jsonl (is it a suite run's folder?)", argv[1]);
+  return figures_draw(argv[1]) ? 0 : 1;
 }
 int cmd_minheap(int argc, char **argv) { return run_suite(argc, argv, true); }

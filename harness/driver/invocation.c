@@ -72,6 +72,7 @@ json_t *invocation_run(const invocation *inv, const char **usage_error) {
   argv[n++] = "--warmup"; argv[n++] = warm;
   if (inv->zeal) argv[n++] = "--zeal";
   if (inv->verify) argv[n++] = "--verify";
+  if (inv->census) argv[n++] = "--census";
   if (inv->tuning) { argv[n++] = "--tuning"; argv[n++] = (char *)inv->tuning; }
   for (int i = 0; i < inv->nparams; i++) { argv[n++] = "--param"; argv[n++] = (char *)inv->params[i]; }
   if (inv->counters) { argv[n++] = "--counters"; argv[n++] = (char *)inv->counters; }

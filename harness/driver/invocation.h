@@ -23,6 +23,7 @@ typedef struct invocation {
   long iterations, warmup;
   bool zeal;
   bool verify;         /* --verify: the heap verifier after every collection */
+  bool census;         /* --census: the live size at every collection (memory.peak_live_bytes) */
   const char *tuning;  /* NULL = defaults */
   const char *params[INVOCATION_MAX_PARAMS]; /* "key=value" */
   int nparams;

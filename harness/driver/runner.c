@@ -300,6 +300,15 @@ static bool heap_limit(const runner *r, int c, int w, int h, uint64_t *bytes, co
   return true;
 }
 
+/* The record's "suite" object: which configuration of the suite it measured. */
+static json_t *label_record(json_t *rec, const suite_collector *c, const suite_workload *w, const char *heap,
+                            json_t *factor, uint64_t limit, int inv) {
+  json_t *sj = json_pack("{s:s,s:s,s:s,s:o,s:I,s:i}", "collector", c->label, "workload", w->label, "heap", heap,
+                         "heap_factor", factor, "heap_bytes", (json_int_t)limit, "invocation", inv);
+  json_object_set_new(rec, "suite", sj);
+  return sj;
+}
+
 bool runner_execute(runner *r) {
   const suite *s = &r->s;
   size_t nconfigs = (size_t)s->ncollectors * (size_t)s->nworkloads * (size_t)s->nheaps;
@@ -350,11 +359,8 @@ bool runner_execute(runner *r) {
                         w->workload, "size", w->size, "status", "skipped", "error", why, "counters", "source", "none",
                         "why", "not run", "events");
       }
-      json_object_set_new(rec, "suite", json_pack("{s:s,s:s,s:s,s:o,s:I,s:i}", "collector", c->label, "workload", w->label,
-                                                   "heap", h->label, "heap_factor",
-                                                   h->kind == HEAP_FACTOR ? json_real(h->factor) : json_null(),
-                                                   "heap_bytes", (json_int_t)limit, "invocation", inv));
-      if (access(curve, R_OK) == 0) json_object_set_new(json_object_get(rec, "suite"), "mmu_curve", json_string(curve_rel));
+      json_t *sj = label_record(rec, c, w, h->label, h->kind == HEAP_FACTOR ? json_real(h->factor) : json_null(), limit, inv);
+      if (access(curve, R_OK) == 0) json_object_set_new(sj, "mmu_curve", json_string(curve_rel));
       write_ok &= results_append(&r->res, rec);
       json_object_set_new(r->done, key, json_true());
       char result[96];
@@ -372,6 +378,61 @@ bool runner_execute(runner *r) {
   free(order);
   printf("%zu run(s) in %.1f s\n", done, now_s() - t0);
   return write_ok;
+}
+
+/* ==================================================================
+ * Measurement runs: live sizes and callgrind counters
+ * ================================================================== */
+
+/* Why apart from the timed runs: a census walks the whole heap at every collection
+ * and callgrind slows a run some fifty-fold, so either would make the timings lie.
+ * Their records carry suite.heap "census" or "callgrind", which no timing summary
+ * matches; the figures read them (harness/driver/figdata.c). */
+static bool measure_once(runner *r, const suite_collector *c, const suite_workload *w, const char *kind) {
+  char key[512];
+  run_key(key, sizeof key, c->label, w->label, kind, 1);
+  if (json_object_get(r->done, key)) return true;
+  invocation inv;
+  invocation_for(r, c, w, 0, &inv);
+  bool census = !strcmp(kind, "census");
+  if (census) {
+    inv.census = true;
+  } else {
+    inv.counters = "callgrind";
+    if (strcmp(r->s.callgrind_size, "same")) inv.size = r->s.callgrind_size;
+    inv.timeout_s = r->s.timeout_s * 50;
+  }
+  printf("%-9s %-24s ... ", kind, key);
+  fflush(stdout);
+  double t0 = now_s();
+  const char *usage = NULL;
+  json_t *rec = invocation_run(&inv, &usage);
+  if (!rec) rec = rejected_record(&inv, usage);
+  label_record(rec, c, w, kind, json_null(), 0, 1);
+  json_t *mem = json_object_get(rec, "memory");
+  char b[32];
+  if (census && json_object_get(mem, "peak_live_bytes"))
+    printf("%s live (%.1f s)\n", summary_bytes((double)json_integer_value(json_object_get(mem, "peak_live_bytes")), b, sizeof b),
+           now_s() - t0);
+  else
+    printf("%s (%.1f s)\n", str(rec, "status"), now_s() - t0);
+  bool ok = results_append(&r->res, rec);
+  json_object_set_new(r->done, key, json_true());
+  json_decref(rec);
+  return ok;
+}
+
+bool runner_measure(runner *r) {
+  bool ok = true;
+  for (int w = 0; ok && w < r->s.nworkloads; w++) {
+    if (r->s.census) {
+      for (int c = 0; c < r->s.ncollectors; c++)
+        if (!strcmp(r->s.collectors[c].label, r->s.census)) ok &= measure_once(r, &r->s.collectors[c], &r->s.workloads[w], "census");
+    }
+    for (int c = 0; ok && r->s.callgrind_size && c < r->s.ncollectors; c++)
+      ok &= measure_once(r, &r->s.collectors[c], &r->s.workloads[w], "callgrind");
+  }
+  return ok;
 }
 
 /* ==================================================================

@@ -9,6 +9,7 @@
  *   minheap.json   minimum heap per (collector, workload), with probe counts
  *   records.jsonl  one record per run, each with a "suite" object naming its
  *                  configuration (collector and workload labels, heap, invocation)
+ *                  (census and callgrind runs: suite.heap "census"/"callgrind")
  *   mmu/           one CSV per run (window_ns, mmu): its minimum mutator utilisation
  *                  curve; the record's suite.mmu_curve names it
  *   runs.csv       one row per run
@@ -41,6 +42,9 @@ bool runner_resume(runner *r, const char *parent, const char *id);
 bool runner_minheaps(runner *r);
 /* Runs what is not yet recorded; false if writing results failed. */
 bool runner_execute(runner *r);
+/* The suite's census and callgrind runs (suite keys census, callgrind), one per
+ * workload or pair, not yet recorded; false if writing results failed. */
+bool runner_measure(runner *r);
 /* runs.csv, summary.csv, geomean.csv and the printed table; the number of
  * checksum mismatches (a collector bug) is returned. */
 int runner_summarise(runner *r);

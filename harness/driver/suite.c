@@ -280,7 +280,7 @@ static bool parse_top(loader *L, suite *s) {
   yaml_node_t *root = yaml_document_get_root_node(&L->doc);
   if (!root) return fail(L, NULL, "the suite is empty");
   if (root->type != YAML_MAPPING_NODE) return fail(L, root, "a suite is a mapping (name: ..., collectors: [...], ...)");
-  yaml_node_t *collectors = NULL, *workloads = NULL, *heap = NULL, *baseline = NULL;
+  yaml_node_t *collectors = NULL, *workloads = NULL, *heap = NULL, *baseline = NULL, *census = NULL;
   const char *default_size = "quick";
   long long x;
   for (yaml_node_pair_t *p = root->data.mapping.pairs.start; p < root->data.mapping.pairs.top; p++) {
@@ -291,6 +291,14 @@ static bool parse_top(loader *L, suite *s) {
     else if (!strcmp(key, "workloads")) workloads = v;
     else if (!strcmp(key, "heap")) heap = v;
     else if (!strcmp(key, "baseline")) baseline = v;
+    else if (!strcmp(key, "census")) census = v;
+    else if (!strcmp(key, "callgrind")) {
+      if (!want_scalar(L, v, key, &str)) return false;
+      if (strcmp(str, "quick") && strcmp(str, "default") && strcmp(str, "large") && strcmp(str, "same"))
+        return fail(L, v, "callgrind: unknown size '%s' (valid: quick, default, large, same)", str);
+      free(s->callgrind_size);
+      s->callgrind_size = dup_or_die(str);
+    }
     else if (!strcmp(key, "name")) { if (!want_scalar(L, v, key, &str)) return false; s->name = dup_or_die(str); }
     else if (!strcmp(key, "description")) { if (!want_scalar(L, v, key, &str)) return false; s->description = dup_or_die(str); }
     else if (!strcmp(key, "size")) {
@@ -308,7 +316,7 @@ static bool parse_top(loader *L, suite *s) {
     else if (!strcmp(key, "shuffle")) { if (!want_bool(L, v, key, &s->shuffle)) return false; }
     else if (!strcmp(key, "zeal")) { if (!want_bool(L, v, key, &s->zeal)) return false; }
     else return fail(L, k, "unknown key '%s' (valid: name, description, collectors, workloads, size, heap, invocations, "
-                           "iterations, warmup, seed, timeout, shuffle, shuffle_seed, baseline, cv_warn, zeal)", key);
+                           "iterations, warmup, seed, timeout, shuffle, shuffle_seed, baseline, cv_warn, zeal, census, callgrind)", key);
   }
   if (!collectors) return fail(L, root, "the suite names no collectors ('collectors: [...]')");
   if (!workloads) return fail(L, root, "the suite names no workloads ('workloads: [...]')");
@@ -324,6 +332,12 @@ static bool parse_top(loader *L, suite *s) {
     s->baseline = dup_or_die(b);
   } else {
     s->baseline = dup_or_die(s->collectors[0].label);
+  }
+  if (census) {
+    const char *c;
+    if (!want_scalar(L, census, "census", &c)) return false;
+    if (!label_taken(s, c, true)) return fail(L, census, "census: '%s' is not one of the suite's collectors", c);
+    s->census = dup_or_die(c);
   }
   return true;
 }
@@ -379,5 +393,7 @@ void suite_free(suite *s) {
   free(s->name);
   free(s->description);
   free(s->baseline);
+  free(s->census);
+  free(s->callgrind_size);
   memset(s, 0, sizeof *s);
 }

@@ -57,6 +57,8 @@ typedef struct suite {
   uint64_t shuffle_seed;
   char *baseline;   /* a collector label, for normalised geometric means */
   double cv_warn;   /* warn when a configuration's coefficient of variation exceeds it */
+  char *census;         /* a collector label: one --census run per workload under it (live sizes); NULL = none */
+  char *callgrind_size; /* "quick".."large" or "same": one callgrind run per pair at that size; NULL = none */
   bool zeal;
   bool verify; /* --verify on the command line (no suite key): the heap verifier in every run */
 } suite;

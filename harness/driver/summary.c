@@ -90,6 +90,10 @@ void summary_print(FILE *f, json_t *r) {
           summary_duration(num(r, "pauses", "max_ns"), a, sizeof a), summary_duration(num(r, "pauses", "p50_ns"), b, sizeof b),
           summary_bytes(num(r, "memory", "peak_heap_bytes"), c, sizeof c),
           summary_bytes(num(r, "memory", "peak_rss_bytes"), d, sizeof d));
+  json_t *live = json_object_get(json_object_get(r, "memory"), "peak_live_bytes");
+  if (json_is_integer(live))
+    fprintf(f, "  peak live %s (census at %.0f collections)\n", summary_bytes((double)json_integer_value(live), a, sizeof a),
+            num(r, "memory", "census_count"));
   json_t *leaked = json_object_get(json_object_get(r, "memory"), "leaked_objects");
   if (json_is_integer(leaked))
     fprintf(f, "  leaked %s in %lld objects\n", summary_bytes(num(r, "memory", "leaked_bytes"), a, sizeof a),

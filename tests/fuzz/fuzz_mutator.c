@@ -178,7 +178,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   uint64_t baseline = st.live_objects - st.immortal_objects;
   fz_model_reset(&model);
   heap_verify_install(&(hv_target){heap, gc_collector()->caps, gc_debug_is_object, gc_refcount, gc_stats_read,
-                                   fz_fail_verify, 0});
+                                   fz_fail_verify, 0, NULL});
   run_program(&r);
   fz_check_reachable(&model, heap);
   /* the end of a run (gc.h rule 5): every root dropped, a few collections (a

@@ -1,0 +1,27 @@
+# heap_panels.gp — a value vs heap size (factor of the minimum heap), a panel per
+# workload, a line per collector with 95% confidence bars, from summary.csv.
+# Set before loading: name, mean_col, ci_col (summary.csv columns, ns), what.
+load plots.'/common.gp'
+sum = dir.'/summary.csv'
+uniq(col, file) = system(sprintf("tail -n +2 '%s' | awk -F, '$4 != \"\"' | cut -d, -f%d | awk 'NF && !seen[$0]++' | tr '\\n' ' '", file, col))
+workloads = uniq(2, sum)
+nw = words(workloads)
+# spread the collectors' points a little so that their error bars do not hide each other
+nudge(i) = 1 + 0.012 * (i - (nc + 1) / 2.0)
+summary_rows(c, w) = sprintf("< awk -F, 'NR > 1 && $1 == \"%s\" && $2 == \"%s\" && $4 != \"\"' '%s'", c, w, sum)
+W = 640 * panel_cols(nw)
+H = 360 * panel_rows(nw) + 50
+do for [out in formats] {
+  load plots.'/term.gp'
+  set multiplot layout panel_rows(nw), panel_cols(nw) title what.' vs heap size (mean per iteration, 95% CI) - '.suite_name
+  set xlabel 'heap size (factor of the minimum heap)'
+  set ylabel what.' per iteration (ms)'
+  set yrange [0:*]
+  set key outside right top
+  do for [w = 1:nw] {
+    set title word(workloads, w)
+    plot for [i = 1:nc] summary_rows(word(collectors, i), word(workloads, w)) \
+         using ($4 * nudge(i)):(column(mean_col) / 1e6):(column(ci_col) / 1e6) with yerrorlines lt i title word(collectors, i)
+  }
+  unset multiplot
+}
