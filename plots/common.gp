@@ -32,6 +32,9 @@ rows(file, col, value) = sprintf("< awk -F, 'NR > 1 && $%d == \"%s\"' '%s'", col
 # a bar's x: its workload's position, nudged by its collector's position
 bar_w = 0.8 / nc
 bar_x(wi, ci) = wi + (ci - (nc + 1) / 2.0) * bar_w
+# the low end of a 95% confidence bar on a log axis: a bar reaching zero or below
+# is drawn down to a twentieth of the mean (the axis has no zero)
+ci_low(mean, ci) = mean - ci > mean / 20.0 ? mean - ci : mean / 20.0
 # panels: up to two per row
 panel_cols(n) = n > 1 ? 2 : 1
 panel_rows(n) = (n + panel_cols(n) - 1) / panel_cols(n)

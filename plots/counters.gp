@@ -17,7 +17,7 @@ do for [e = 1:words(counter_events)] {
     do for [i = 1:nc] { set xtics add (word(collectors, i) i) }
     set xrange [0.4:nc + 0.6]
     set yrange [0:*]
-    set format y '%.0s%c'
+    set format y '%.1s%c'
     set ylabel ev.' (timed iterations)'
     set style fill solid 0.85 border -1
     set boxwidth 0.7

@@ -18,7 +18,8 @@ do for [out in formats] {
   unset key
   set title 'delay: median (solid), p99 (light), max (black)'
   set logscale y
-  set format y '%.0b%BB'
+  set yrange [0.5:*]
+  set format y '%.0s%cB'
   set ylabel 'bytes allocated before the finalizer ran (0 drawn as 1 B)'
   plot for [i = 1:nc] rows(file, 4, word(collectors, i)) using 3:(floor1($7)) with boxes lt i fs transparent solid 0.35 notitle, \
        for [i = 1:nc] rows(file, 4, word(collectors, i)) using 3:(floor1($5)) with boxes lt i fs solid 0.9 border -1 notitle, \

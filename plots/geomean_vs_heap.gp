@@ -3,14 +3,14 @@
 load plots.'/common.gp'
 geo = dir.'/geomean.csv'
 name = 'geomean_vs_heap'
-W = 640; H = 420
+W = 760; H = 440
 do for [out in formats] {
   load plots.'/term.gp'
   set title 'Geometric mean over workloads of time / baseline time - '.suite_name
   set xlabel 'heap size (factor of the minimum heap)'
   set ylabel 'time / baseline time'
   set logscale y 2
-  set key top right
+  set key outside right top
   plot for [i = 1:nc] rows(geo, 1, word(collectors, i)) using 3:5 with linespoints lt i title word(collectors, i)
   unset logscale y
 }

@@ -8,20 +8,22 @@ workloads = uniq(2, sum)
 nw = words(workloads)
 # spread the collectors' points a little so that their error bars do not hide each other
 nudge(i) = 1 + 0.012 * (i - (nc + 1) / 2.0)
+# log scale: collectors differ by orders of magnitude
 summary_rows(c, w) = sprintf("< awk -F, 'NR > 1 && $1 == \"%s\" && $2 == \"%s\" && $4 != \"\"' '%s'", c, w, sum)
 W = 640 * panel_cols(nw)
 H = 360 * panel_rows(nw) + 50
 do for [out in formats] {
   load plots.'/term.gp'
-  set multiplot layout panel_rows(nw), panel_cols(nw) title what.' vs heap size (mean per iteration, 95% CI) - '.suite_name
+  set multiplot layout panel_rows(nw), panel_cols(nw) title what.' vs heap size (mean per iteration, 95% CI; log scale) - '.suite_name
   set xlabel 'heap size (factor of the minimum heap)'
   set ylabel what.' per iteration (ms)'
-  set yrange [0:*]
+  set logscale y
   set key outside right top
   do for [w = 1:nw] {
     set title word(workloads, w)
     plot for [i = 1:nc] summary_rows(word(collectors, i), word(workloads, w)) \
-         using ($4 * nudge(i)):(column(mean_col) / 1e6):(column(ci_col) / 1e6) with yerrorlines lt i title word(collectors, i)
+         using ($4 * nudge(i)):(column(mean_col) / 1e6):(ci_low(column(mean_col), column(ci_col)) / 1e6):((column(mean_col) + column(ci_col)) / 1e6) \
+         with yerrorlines lt i title word(collectors, i)
   }
   unset multiplot
 }

@@ -16,11 +16,11 @@ do for [out in formats] {
   set key outside right top
   set ylabel 'total time per iteration (ms)'
   plot for [i = 1:nc] rows(file, 4, word(collectors, i)) using (bar_x($1, $3)):5 with boxes lt i title word(collectors, i), \
-       for [i = 1:nc] rows(file, 4, word(collectors, i)) using (bar_x($1, $3)):5:($5 - $6 > 0 ? $5 - $6 : $5):($5 + $6) \
+       for [i = 1:nc] rows(file, 4, word(collectors, i)) using (bar_x($1, $3)):5:(ci_low($5, $6)):($5 + $6) \
          with yerrorbars lc rgb 'black' pt -1 notitle
   set ylabel 'GC time per iteration (ms)'
   plot for [i = 1:nc] rows(file, 4, word(collectors, i)) using (bar_x($1, $3)):($7 > 0 ? $7 : NaN) with boxes lt i title word(collectors, i), \
-       for [i = 1:nc] rows(file, 4, word(collectors, i)) using (bar_x($1, $3)):($7 > 0 ? $7 : NaN):($7 - $8 > 0 ? $7 - $8 : $7):($7 + $8) \
+       for [i = 1:nc] rows(file, 4, word(collectors, i)) using (bar_x($1, $3)):($7 > 0 ? $7 : NaN):(ci_low($7, $8)):($7 + $8) \
          with yerrorbars lc rgb 'black' pt -1 notitle
   unset multiplot
   unset logscale y

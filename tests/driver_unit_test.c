@@ -75,6 +75,9 @@ static void test_suite_errors(void) {
   rejects("collectors: [rc]\nworkloads:\n  - name: g\n    workload: gcbench\n    params: [1, 2]\n", 5, "'params' is a mapping");
   rejects("collectors: []\nworkloads: [gcbench]\n", 1, "'collectors' is all, or a non-empty list");
   rejects("collectors: [rc]\nworkloads: [gcbench]\nshuffle: maybe\n", 3, "'shuffle' needs true or false");
+  rejects("collectors: [rc]\nworkloads: [gcbench]\ncensus: gen\n", 3, "census: 'gen' is not one of the suite's collectors");
+  rejects("collectors: [rc]\nworkloads: [gcbench]\ncallgrind: huge\n", 3, "callgrind: unknown size 'huge'");
+  rejects("collectors: [rc]\nworkloads: [gcbench]\ncallgrind: [quick]\n", 3, "'callgrind'");
 }
 
 static void test_suite_accepts(void) {
@@ -83,7 +86,8 @@ static void test_suite_accepts(void) {
   const char *path = write_suite(
       "name: t\ncollectors:\n  - rc\n  - name: rc-big\n    collector: rc\n    tuning: ''\n"
       "workloads:\n  - name: gc-small\n    workload: gcbench\n    size: quick\n    params: {}\n  - binarytrees\n"
-      "heap: [1.5, 2x, 64M, none]\ninvocations: 4\niterations: 3\nwarmup: 1\nbaseline: rc-big\n");
+      "heap: [1.5, 2x, 64M, none]\ninvocations: 4\niterations: 3\nwarmup: 1\nbaseline: rc-big\n"
+      "census: rc-big\ncallgrind: same\n");
   bool ok = suite_load(path, &s, err, sizeof err);
   check(ok, "a good suite is rejected: %s", err);
   if (ok) {
@@ -95,6 +99,8 @@ static void test_suite_accepts(void) {
               s.heaps[2].kind == HEAP_BYTES && s.heaps[2].bytes == 64u << 20 && s.heaps[3].kind == HEAP_NONE,
           "heap sizes");
     check(s.invocations == 4 && s.iterations == 3 && s.warmup == 1 && !strcmp(s.baseline, "rc-big"), "numbers");
+    check(s.census && !strcmp(s.census, "rc-big") && s.callgrind_size && !strcmp(s.callgrind_size, "same"),
+          "census and callgrind runs");
   }
   suite_free(&s);
   ok = suite_load(write_suite("collectors: all\nworkloads: all\nheap: default\n"), &s, err, sizeof err);

@@ -25,6 +25,7 @@
 typedef struct fd_ctx {
   suite s;
   json_t *records;
+  const char *dir;       /* the results folder */
   const char *ref_heap;  /* the heap label of the single-heap figures */
   char ref_text[96];     /* how titles say it */
   char data[4400];       /* <dir>/figures/data */
@@ -322,26 +323,27 @@ static bool write_cdf(FILE *f, int ci, const char *c, fd_runs r) {
   return true;
 }
 
-/* One table per workload (its pause CDF per collector); w_pauses lists them. */
-static bool pause_tables(fd_ctx *x) {
+/* The rows one collector adds to a workload's table; whether it added any. */
+typedef bool (*fd_rows)(const fd_ctx *x, int c, const char *wl, FILE *f);
+
+/* Why one table per workload (<name>_<k>.csv, k counting the workloads with data):
+ * a panel per workload, and each panel's curves read from its own file.  figure.gp's
+ * w_<name> lists those workloads in order. */
+static bool per_workload_tables(fd_ctx *x, const char *name, const char *header, fd_rows fill) {
   int drawn = 0;
-  fprintf(x->gp, "w_pauses = \"");
+  fprintf(x->gp, "w_%s = \"", name);
   for (int w = 0; w < x->s.nworkloads; w++) {
     const char *wl = x->s.workloads[w].label;
     char *text = NULL;
     size_t len = 0;
     FILE *f = open_memstream(&text, &len);
-    fprintf(f, "ci,collector,upper_ns,fraction\n");
+    fprintf(f, "%s\n", header);
     bool any = false;
-    for (int c = 0; c < x->s.ncollectors; c++) {
-      fd_runs r = select_runs(x, x->s.collectors[c].label, wl, x->ref_heap);
-      any |= write_cdf(f, c + 1, x->s.collectors[c].label, r);
-      free(r.items);
-    }
+    for (int c = 0; c < x->s.ncollectors; c++) any |= fill(x, c, wl, f);
     fclose(f);
     if (any) {
-      char file[64];
-      snprintf(file, sizeof file, "pauses_%d.csv", ++drawn);
+      char file[128];
+      snprintf(file, sizeof file, "%s_%d.csv", name, ++drawn);
       if (!results_write_atomic(x->data, file, text, len)) x->write_failed = true;
       if (drawn > 1) fputc(' ', x->gp);
       word(x->gp, wl);
@@ -352,50 +354,37 @@ static bool pause_tables(fd_ctx *x) {
   return drawn > 0;
 }
 
+/* A collector's pause CDF on a workload, over all its runs at the reference heap. */
+static bool pause_rows(const fd_ctx *x, int c, const char *wl, FILE *f) {
+  fd_runs r = select_runs(x, x->s.collectors[c].label, wl, x->ref_heap);
+  bool any = write_cdf(f, c + 1, x->s.collectors[c].label, r);
+  free(r.items);
+  return any;
+}
+
 /* Why the first invocation's curve only: an MMU curve is a worst case over one
  * run's windows, and averaging worst cases of different runs makes a curve no run
  * had.  Which invocation is said in the figure's title. */
-static bool mmu_tables(fd_ctx *x, const char *dir) {
-  int drawn = 0;
-  fprintf(x->gp, "w_mmu = \"");
-  for (int w = 0; w < x->s.nworkloads; w++) {
-    const char *wl = x->s.workloads[w].label;
-    char *text = NULL;
-    size_t len = 0;
-    FILE *f = open_memstream(&text, &len);
-    fprintf(f, "ci,collector,window_ns,mmu\n");
-    bool any = false;
-    for (int c = 0; c < x->s.ncollectors; c++) {
-      fd_runs r = select_runs(x, x->s.collectors[c].label, wl, x->ref_heap);
-      json_t *first = NULL;
-      for (size_t i = 0; i < r.n; i++)
-        if (!first || num(r.items[i], "suite", "invocation") < num(first, "suite", "invocation")) first = r.items[i];
-      const char *curve = first ? str(json_object_get(first, "suite"), "mmu_curve") : "";
-      char *csv = *curve ? results_read_file(dir, curve) : NULL;
-      unsigned long long window;
-      double mmu;
-      for (char *line = csv ? strtok(csv, "\n") : NULL; line; line = strtok(NULL, "\n")) {
-        if (sscanf(line, "%llu,%lf", &window, &mmu) != 2) continue; /* the header */
-        fprintf(f, "%d,", c + 1);
-        word(f, x->s.collectors[c].label);
-        fprintf(f, ",%llu,%.6f\n", window, mmu);
-        any = true;
-      }
-      free(csv);
-      free(r.items);
-    }
-    fclose(f);
-    if (any) {
-      char file[64];
-      snprintf(file, sizeof file, "mmu_%d.csv", ++drawn);
-      if (!results_write_atomic(x->data, file, text, len)) x->write_failed = true;
-      if (drawn > 1) fputc(' ', x->gp);
-      word(x->gp, wl);
-    }
-    free(text);
+static bool mmu_rows(const fd_ctx *x, int c, const char *wl, FILE *f) {
+  fd_runs r = select_runs(x, x->s.collectors[c].label, wl, x->ref_heap);
+  json_t *first = NULL;
+  for (size_t i = 0; i < r.n; i++)
+    if (!first || num(r.items[i], "suite", "invocation") < num(first, "suite", "invocation")) first = r.items[i];
+  const char *curve = first ? str(json_object_get(first, "suite"), "mmu_curve") : "";
+  char *csv = *curve ? results_read_file(x->dir, curve) : NULL;
+  unsigned long long window;
+  double mmu;
+  bool any = false;
+  for (char *line = csv ? strtok(csv, "\n") : NULL; line; line = strtok(NULL, "\n")) {
+    if (sscanf(line, "%llu,%lf", &window, &mmu) != 2) continue; /* the header */
+    fprintf(f, "%d,", c + 1);
+    word(f, x->s.collectors[c].label);
+    fprintf(f, ",%llu,%.6f\n", window, mmu);
+    any = true;
   }
-  fprintf(x->gp, "\"\n");
-  return drawn > 0;
+  free(csv);
+  free(r.items);
+  return any;
 }
 
 /* ==================================================================
@@ -470,6 +459,14 @@ static bool counter_tables(fd_ctx *x) {
  * Finalisation promptness
  * ================================================================== */
 
+/* A delay percentile's mean, or an empty cell (no bar) where nothing was
+ * finalized: the workload reports -1 then, which is no delay. */
+static void delay_cell(FILE *f, fd_runs r, const char *key) {
+  double v = mean_of(r, "observations", key);
+  if (isnan(v) || v < 0) fprintf(f, ",");
+  else fprintf(f, ",%.0f", v);
+}
+
 /* The finalize-delay workload's observations (workloads/finalize_delay.c), per
  * collector: delay percentiles in allocated bytes and how many were never run. */
 static bool finalization_table(fd_ctx *x) {
@@ -484,10 +481,12 @@ static bool finalization_table(fd_ctx *x) {
     double tracked = mean_of(r, "observations", "tracked"), never = mean_of(r, "observations", "never_finalized");
     if (tracked > 0) {
       row_head(&t, table_workload(&t, wl, &last, 0), wl, c + 1, x->s.collectors[c].label);
-      fprintf(t.f, ",%.0f,%.0f,%.0f,%.0f,%.4f,%.0f,%.0f,%.0f\n", mean_of(r, "observations", "delay_bytes_p50"),
-              mean_of(r, "observations", "delay_bytes_p90"), mean_of(r, "observations", "delay_bytes_p99"),
-              mean_of(r, "observations", "delay_bytes_max"), 100 * never / tracked, mean_of(r, "observations", "delay_ns_p50"),
-              mean_of(r, "observations", "delay_ns_p99"), tracked);
+      static const char *const delays[] = {"delay_bytes_p50", "delay_bytes_p90", "delay_bytes_p99", "delay_bytes_max"};
+      for (int d = 0; d < 4; d++) delay_cell(t.f, r, delays[d]);
+      fprintf(t.f, ",%.4f", 100 * never / tracked);
+      delay_cell(t.f, r, "delay_ns_p50");
+      delay_cell(t.f, r, "delay_ns_p99");
+      fprintf(t.f, ",%.0f\n", tracked);
     }
     free(r.items);
   }
@@ -554,7 +553,7 @@ static bool load(fd_ctx *x, const char *dir, char *err, size_t errlen) {
 }
 
 bool figdata_write(const char *dir, fig_plan *plan, char *err, size_t errlen) {
-  fd_ctx x = {0};
+  fd_ctx x = {.dir = dir};
   memset(plan, 0, sizeof *plan);
   if (!load(&x, dir, err, errlen)) {
     suite_free(&x.s);
@@ -573,8 +572,10 @@ bool figdata_write(const char *dir, fig_plan *plan, char *err, size_t errlen) {
   plan_add(plan, "gc_time_vs_heap", sum && factors, why_heap);
   plan_add(plan, "geomean_vs_heap", sum && factors, why_heap);
   plan_add(plan, "time_bars", times_table(&x), "no ok run at the reference heap");
-  plan_add(plan, "pause_cdf", pause_tables(&x), "no run recorded a pause histogram at the reference heap");
-  plan_add(plan, "mmu", mmu_tables(&x, dir), "no run left an MMU curve at the reference heap");
+  plan_add(plan, "pause_cdf", per_workload_tables(&x, "pauses", "ci,collector,upper_ns,fraction", pause_rows),
+           "no run recorded a pause histogram at the reference heap");
+  plan_add(plan, "mmu", per_workload_tables(&x, "mmu", "ci,collector,window_ns,mmu", mmu_rows),
+           "no run left an MMU curve at the reference heap");
   plan_add(plan, "counters", counter_tables(&x),
            "no available counter: no hardware counters, and the suite has no callgrind runs (suite key callgrind)");
   plan_add(plan, "memory", memory_table(&x), "no ok run at the reference heap");
