@@ -35,7 +35,7 @@ typedef struct fd_ctx {
   bool write_failed;
 } fd_ctx;
 
-/* A run's configuration and the ok runs of one (collector, workload, heap). */
+/* The ok runs of one (collector, workload, heap). */
 typedef struct fd_runs {
   json_t **items;
   size_t n;
