@@ -372,7 +372,11 @@ int main(int argc, char **argv) {
     gc_frame_close(h, 0);
     gc_collect(h);
   }
-  if (escape == BENCH_BAD_PARAM) { fprintf(stderr, "bench: %s\n", ctx.message); return 2; }
+  if (escape == BENCH_BAD_PARAM) {
+    fprintf(stderr, "bench: %s\n", ctx.message);
+    json_decref(iteration_ns);
+    return 2;
+  }
 
   gc_stats st;
   gc_stats_read(h, &st);

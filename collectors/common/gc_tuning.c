@@ -86,3 +86,21 @@ const char *gc_tuning_parse(const char *tuning, const gc_tuning_key *keys, size_
   free(copy);
   return err;
 }
+
+const char *gc_cycle_tuning_parse(const char *tuning, gc_cycle_tuning *out) {
+  *out = (gc_cycle_tuning){.threshold = {700, 10, 10}, .saveall = false};
+  const gc_tuning_key keys[] = {
+      {"threshold0", GC_TUNE_U64, &out->threshold[0],
+       "a count: generation 0 is collected when tracked allocations minus frees exceed it "
+       "(gc.set_threshold; default 700; 0 disables automatic collection)"},
+      {"threshold1", GC_TUNE_U64, &out->threshold[1],
+       "a count: generation 1 is collected when collections of generation 0 since its last exceed it (default 10)"},
+      {"threshold2", GC_TUNE_U64, &out->threshold[2],
+       "a count: generation 2 is collected when collections of generation 1 since its last exceed it, "
+       "and long-lived objects grew by 25% (default 10)"},
+      {"saveall", GC_TUNE_BOOL, &out->saveall,
+       "1/0: keep unreachable objects alive in the garbage list (gc.garbage) instead of freeing them "
+       "(gc.DEBUG_SAVEALL; default 0)"},
+  };
+  return gc_tuning_parse(tuning, keys, sizeof keys / sizeof keys[0]);
+}

@@ -23,4 +23,15 @@ typedef struct gc_tuning_key {
 
 /* Returns NULL on success, else a static message (overwritten by the next call). */
 const char *gc_tuning_parse(const char *tuning, const gc_tuning_key *keys, size_t nkeys);
+
+/* CPython's cycle-collector knobs, read alike by rc_cycle (the port) and cpython
+ * (the interpreter itself), so that one tuning string means the same to both:
+ * threshold0..2 (gc.set_threshold; defaults 700, 10, 10) and saveall
+ * (gc.DEBUG_SAVEALL). */
+typedef struct gc_cycle_tuning {
+  uint64_t threshold[3];
+  bool saveall;
+} gc_cycle_tuning;
+
+const char *gc_cycle_tuning_parse(const char *tuning, gc_cycle_tuning *out);
 #endif

@@ -526,25 +526,11 @@ static void cpy_on_enable(gc_heap *h, bool on) {
 }
 
 gc_heap *gc_heap_create(const gc_options *o, const char **error) {
-  uint64_t threshold[CPY_NGENERATIONS] = {700, 10, 10};
-  bool saveall = false;
-  const gc_tuning_key keys[] = {
-      {"threshold0", GC_TUNE_U64, &threshold[0],
-       "a count: generation 0 is collected when tracked allocations minus frees exceed it "
-       "(gc.set_threshold; default 700; 0 disables automatic collection)"},
-      {"threshold1", GC_TUNE_U64, &threshold[1],
-       "a count: generation 1 is collected when collections of generation 0 since its last exceed it (default 10)"},
-      {"threshold2", GC_TUNE_U64, &threshold[2],
-       "a count: generation 2 is collected when collections of generation 1 since its last exceed it, "
-       "and long-lived objects grew by 25% (default 10)"},
-      {"saveall", GC_TUNE_BOOL, &saveall,
-       "1/0: keep unreachable objects alive in gc.garbage instead of freeing them "
-       "(gc.set_debug(gc.DEBUG_SAVEALL); default 0)"},
-  };
-  const char *err = gc_tuning_parse(o->tuning, keys, sizeof keys / sizeof keys[0]);
+  gc_cycle_tuning tune;
+  const char *err = gc_cycle_tuning_parse(o->tuning, &tune);
   if (err) { *error = err; return NULL; }
   for (int i = 0; i < CPY_NGENERATIONS; i++)
-    if (threshold[i] > INT_MAX) { *error = "a threshold does not fit CPython's int"; return NULL; }
+    if (tune.threshold[i] > INT_MAX) { *error = "a threshold does not fit CPython's int"; return NULL; }
   if (cpy_heap || Py_IsInitialized()) {
     *error = "one heap at a time: the heap embeds the process's one Python interpreter";
     return NULL;
@@ -555,7 +541,7 @@ gc_heap *gc_heap_create(const gc_options *o, const char **error) {
   gc_common_init(&h->c, o);
   h->c.on_enable = cpy_on_enable;
   cpy_heap = h;
-  if (!cpy_set_up(h, threshold, saveall)) {
+  if (!cpy_set_up(h, tune.threshold, tune.saveall)) {
     PyErr_Print();
     *error = "cannot set up the gclab types and the gc module in the interpreter";
     gc_heap_destroy(h);

@@ -422,32 +422,18 @@ size_t gc_collect(gc_heap *h) {
  * ================================================================== */
 
 gc_heap *gc_heap_create(const gc_options *o, const char **error) {
-  uint64_t threshold[RCC_NGENERATIONS] = {700, 10, 10};
-  bool saveall = false;
-  const gc_tuning_key keys[] = {
-      {"threshold0", GC_TUNE_U64, &threshold[0],
-       "a count: generation 0 is collected when tracked allocations minus frees exceed it "
-       "(default 700; 0 disables automatic collection)"},
-      {"threshold1", GC_TUNE_U64, &threshold[1],
-       "a count: generation 1 is collected when collections of generation 0 since its last exceed it (default 10)"},
-      {"threshold2", GC_TUNE_U64, &threshold[2],
-       "a count: generation 2 is collected when collections of generation 1 since its last exceed it, "
-       "and long-lived objects grew by 25% (default 10)"},
-      {"saveall", GC_TUNE_BOOL, &saveall,
-       "1/0: keep unreachable objects alive in the collector's garbage list instead of freeing them "
-       "(CPython's DEBUG_SAVEALL; default 0)"},
-  };
-  const char *err = gc_tuning_parse(o->tuning, keys, sizeof keys / sizeof keys[0]);
+  gc_cycle_tuning tune;
+  const char *err = gc_cycle_tuning_parse(o->tuning, &tune);
   if (err) { *error = err; return NULL; }
   gc_heap *h = calloc(1, sizeof *h);
   if (!h) { *error = "out of memory"; return NULL; }
   if (!rc_heap_init(h, o, error)) { free(h); return NULL; }
   for (int i = 0; i < RCC_NGENERATIONS; i++) {
     rcc_list_init(&h->gen[i].head);
-    h->gen[i].threshold = threshold[i];
+    h->gen[i].threshold = tune.threshold[i];
   }
   rcc_list_init(&h->permanent);
-  h->saveall = saveall;
+  h->saveall = tune.saveall;
   return h;
 }
 
