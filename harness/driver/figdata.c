@@ -166,33 +166,18 @@ static void choose_ref_heap(fd_ctx *x) {
  * Times at the reference heap
  * ================================================================== */
 
-/* Per-iteration time (rec.timing[key] / timed iterations) of each run, summarised. */
-static stats_summary per_iteration(fd_runs r, const char *key) {
-  double *v = malloc((r.n + 1) * sizeof *v);
-  size_t n = 0;
-  for (size_t i = 0; i < r.n; i++) {
-    double timed = num(r.items[i], "iterations", NULL) - num(r.items[i], "warmup", NULL);
-    double t = num(r.items[i], "timing", key);
-    if (timed > 0 && !isnan(t)) v[n++] = t / timed;
-  }
-  stats_summary st = stats_summarise(v, n);
-  free(v);
-  return st;
-}
-
 static bool times_table(fd_ctx *x) {
   fd_table t;
   table_open(&t, x, "times", "wi,workload,ci,collector,wall_ms,wall_ci95_ms,gc_ms,gc_ci95_ms,runs");
   for (int w = 0, last = -1; w < x->s.nworkloads; w++) {
     const char *wl = x->s.workloads[w].label;
     for (int c = 0; c < x->s.ncollectors; c++) {
-      fd_runs r = select_runs(x, x->s.collectors[c].label, wl, x->ref_heap);
-      stats_summary wall = per_iteration(r, "wall_ns"), gc = per_iteration(r, "gc_ns");
-      if (wall.n) {
+      stats_config cs = stats_of_config(x->records, x->s.collectors[c].label, wl, x->ref_heap);
+      if (cs.ok) {
         row_head(&t, table_workload(&t, wl, &last, w), wl, c + 1, x->s.collectors[c].label);
-        fprintf(t.f, ",%.6f,%.6f,%.6f,%.6f,%zu\n", wall.mean / 1e6, wall.ci95 / 1e6, gc.mean / 1e6, gc.ci95 / 1e6, wall.n);
+        fprintf(t.f, ",%.6f,%.6f,%.6f,%.6f,%zu\n", cs.wall.mean / 1e6, cs.wall.ci95 / 1e6, cs.gc.mean / 1e6,
+                cs.gc.ci95 / 1e6, cs.ok);
       }
-      free(r.items);
     }
   }
   return table_close(&t);

@@ -462,38 +462,6 @@ static int count_checksum_mismatches(json_t *records) {
   return bad;
 }
 
-typedef struct config_stats {
-  stats_summary wall, gc;
-  size_t runs, ok;
-  double peak_heap;
-} config_stats;
-
-/* Per-iteration times of one configuration's ok runs. */
-static config_stats config_summary(json_t *records, const char *c, const char *w, const char *h) {
-  config_stats cs = {0};
-  size_t n = json_array_size(records), i;
-  double *wall = malloc((n ? n : 1) * sizeof *wall), *gc = malloc((n ? n : 1) * sizeof *gc);
-  json_t *rec;
-  json_array_foreach(records, i, rec) {
-    json_t *sj = json_object_get(rec, "suite");
-    if (strcmp(str(sj, "collector"), c) || strcmp(str(sj, "workload"), w) || strcmp(str(sj, "heap"), h)) continue;
-    cs.runs++;
-    if (strcmp(str(rec, "status"), "ok")) continue;
-    json_t *t = json_object_get(rec, "timing");
-    double timed = (double)(json_integer_value(json_object_get(rec, "iterations")) - json_integer_value(json_object_get(rec, "warmup")));
-    wall[cs.ok] = (double)json_integer_value(json_object_get(t, "wall_ns")) / timed;
-    gc[cs.ok] = (double)json_integer_value(json_object_get(t, "gc_ns")) / timed;
-    cs.peak_heap += (double)json_integer_value(json_object_get(json_object_get(rec, "memory"), "peak_heap_bytes"));
-    cs.ok++;
-  }
-  cs.wall = stats_summarise(wall, cs.ok);
-  cs.gc = stats_summarise(gc, cs.ok);
-  if (cs.ok) cs.peak_heap /= (double)cs.ok;
-  free(wall);
-  free(gc);
-  return cs;
-}
-
 int runner_summarise(runner *r) {
   const suite *s = &r->s;
   bool ok = results_write_csv(&r->res);
@@ -507,10 +475,10 @@ int runner_summarise(runner *r) {
          "±95%", "cv", "gc", "vs base");
   for (int h = 0; h < s->nheaps; h++) {
     for (int w = 0; w < s->nworkloads; w++) {
-      config_stats base = config_summary(r->res.records, s->baseline, s->workloads[w].label, s->heaps[h].label);
+      stats_config base = stats_of_config(r->res.records, s->baseline, s->workloads[w].label, s->heaps[h].label);
       for (int c = 0; c < s->ncollectors; c++) {
         const char *cl = s->collectors[c].label, *wl = s->workloads[w].label, *hl = s->heaps[h].label;
-        config_stats cs = config_summary(r->res.records, cl, wl, hl);
+        stats_config cs = stats_of_config(r->res.records, cl, wl, hl);
         double norm = cs.ok && base.ok ? cs.wall.mean / base.wall.mean : NAN;
         char factor[32] = "";
         if (s->heaps[h].kind == HEAP_FACTOR) snprintf(factor, sizeof factor, "%g", s->heaps[h].factor);
@@ -535,8 +503,8 @@ int runner_summarise(runner *r) {
       double ratios[256];
       size_t n = 0;
       for (int w = 0; w < s->nworkloads && n < 256; w++) {
-        config_stats cs = config_summary(r->res.records, s->collectors[c].label, s->workloads[w].label, s->heaps[h].label);
-        config_stats base = config_summary(r->res.records, s->baseline, s->workloads[w].label, s->heaps[h].label);
+        stats_config cs = stats_of_config(r->res.records, s->collectors[c].label, s->workloads[w].label, s->heaps[h].label);
+        stats_config base = stats_of_config(r->res.records, s->baseline, s->workloads[w].label, s->heaps[h].label);
         if (cs.ok && base.ok) ratios[n++] = cs.wall.mean / base.wall.mean;
       }
       char factor[32] = "";

@@ -4,6 +4,7 @@
 #ifndef STATS_H
 #define STATS_H
 
+#include <jansson.h>
 #include <stddef.h>
 
 typedef struct stats_summary {
@@ -16,6 +17,18 @@ typedef struct stats_summary {
 
 /* x is sorted in place. */
 stats_summary stats_summarise(double *x, size_t n);
+/* One suite configuration (collector, workload and heap labels) over a results
+ * folder's records: its runs, the ok ones, and their per-iteration wall and GC
+ * times (timing / timed iterations) and mean peak heap.  The summary table and
+ * the figures both read configurations through it. */
+typedef struct stats_config {
+  stats_summary wall, gc;
+  size_t runs, ok;
+  double peak_heap;
+} stats_config;
+
+stats_config stats_of_config(json_t *records, const char *collector, const char *workload, const char *heap);
+
 /* The geometric mean of n positive ratios; 0 when n == 0 or any is not positive. */
 double stats_geomean(const double *x, size_t n);
 #endif
