@@ -115,8 +115,6 @@ static inline void gc_set(gc_heap *h, gc_obj *o, uint32_t i, gc_obj *v) {
   gc_fields(o)[i] = v;
 }
 
-static inline gc_root gc_root_push(gc_heap *h, gc_obj *v) { return gc_roots_push(&h->c.roots, v); }
-static inline void gc_root_set(gc_heap *h, gc_root r, gc_obj *v) { h->c.roots.slots[r] = v; }
-static inline void gc_frame_close(gc_heap *h, uint32_t mark) { h->c.roots.top = mark; }
+#include "collectors/common/gc_roots_traced.h"
 
 #endif
