@@ -30,6 +30,7 @@ typedef struct bench_args {
   long iterations, warmup;
   uint64_t seed;
   uint64_t heap_bytes;
+  gc_heap_policy heap_policy; /* --heap-policy: fixed (the default) or growable */
   bool zeal;
   bool verify; /* --verify: the heap verifier after every collection */
   bool census; /* --census: the verifier, unpaced, and the live bytes it reached */
@@ -49,11 +50,15 @@ static _Noreturn void usage_error(const char *fmt, const char *arg) {
 
 static void usage(void) {
   printf("usage: bench --workload W [--size quick|default|large] [--iterations N] [--warmup K]\n"
-         "             [--seed N] [--heap-bytes N] [--zeal] [--tuning S] [--param K=V ...]\n"
+         "             [--seed N] [--heap-bytes N] [--heap-policy fixed|growable] [--zeal]\n"
+         "             [--tuning S] [--param K=V ...]\n"
          "             [--counters papi|callgrind|none] [--events E1,E2,...] [--mmu-out FILE]\n"
          "             [--verify] [--census] [--record FILE]\n"
          "       bench --describe | --help\n"
          "Runs one workload under this binary's collector and prints one JSON record.\n"
+         "  --heap-policy fixed: the heap limit is the heap, which the collector sizes its\n"
+         "               spaces from and fills before it collects (the default); growable:\n"
+         "               the collector's own growth policy, the limit a cap\n"
          "  --verify     walk and check the heap after collections (paced on large heaps)\n"
          "  --census     after every collection pause, sum the object bytes reachable from\n"
          "               the roots (implies --verify, unpaced): memory.peak_live_bytes and\n"
@@ -104,8 +109,9 @@ static void parse_args(int argc, char **argv, bench_args *a, wl_ctx *ctx, bool *
       {"record", required_argument, 0, 'R'},
       {"counters", required_argument, 0, 'C'}, {"events", required_argument, 0, 'E'},
       {"mmu-out", required_argument, 0, 'M'}, {"verify", no_argument, 0, 'V'},
-      {"census", no_argument, 0, 'L'}, {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
-  *a = (bench_args){.size = WL_QUICK, .iterations = 1, .warmup = 0, .seed = 1};
+      {"census", no_argument, 0, 'L'}, {"heap-policy", required_argument, 0, 'P'},
+      {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
+  *a = (bench_args){.size = WL_QUICK, .iterations = 1, .warmup = 0, .seed = 1, .heap_policy = GC_HEAP_FIXED};
   opterr = 0;
   int c;
   while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
@@ -123,6 +129,11 @@ static void parse_args(int argc, char **argv, bench_args *a, wl_ctx *ctx, bool *
       case 'S': a->seed = parse_count("--seed", optarg, 0, UINT64_MAX); break;
       case 'H': a->heap_bytes = parse_count("--heap-bytes", optarg, 0, UINT64_MAX); break;
       case 'z': a->zeal = true; break;
+      case 'P':
+        if (!strcmp(optarg, "fixed")) a->heap_policy = GC_HEAP_FIXED;
+        else if (!strcmp(optarg, "growable")) a->heap_policy = GC_HEAP_GROWABLE;
+        else usage_error("unknown heap policy '%s' (valid: fixed, growable)", optarg);
+        break;
       case 'R': a->record = optarg; break;
       case 'V': a->verify = true; break;
       case 'L': a->census = true; break;
@@ -296,6 +307,169 @@ static void trace_abandon(const bench_args *a) { (void)a; }
 static void trace_note(json_t *r, const bench_args *a, int escape) { (void)r, (void)a, (void)escape; }
 #endif
 
+/* ==================================================================
+ * One invocation, step by step
+ * ================================================================== */
+
+/* What the timed iterations measured.  Static: it is written between setjmp and
+ * a possible longjmp, and read after. */
+static struct bench_timing {
+  uint64_t checksum, wall, cpu, gc_ns;
+  uint64_t timed_start, timed_end; /* the timed iterations' span (MMU) */
+  size_t first_timed_pause, end_timed_pause;
+  long done;
+  json_t *iteration_ns;
+} timing;
+
+static const workload *find_workload_or_exit(const char *name) {
+  const workload *w = wl_find(name);
+  if (w) return w;
+  fprintf(stderr, "bench: unknown workload '%s' (valid:", name);
+  for (const workload *const *x = wl_registry; *x; x++) fprintf(stderr, " %s", (*x)->name);
+  fprintf(stderr, ")\n");
+  exit(2);
+}
+
+static gc_heap *open_heap_or_exit(const bench_args *a) {
+  gc_options opts = {.heap_limit = a->heap_bytes, .heap_policy = a->heap_policy, .zeal = a->zeal,
+                     .tuning = a->tuning, .on_oom = on_oom};
+  const char *error = NULL;
+  gc_heap *h = gc_heap_create(&opts, &error);
+  if (!h) {
+    fprintf(stderr, "bench: %s: %s\n", gc_collector()->name, error);
+    exit(2);
+  }
+  return h;
+}
+
+/* One iteration: the workload once, its checksum checked against the first's,
+ * and, past the warm-up, its times added to `timing`. */
+static void run_iteration(const bench_args *a, wl_ctx *ctx, const workload *w) {
+  gc_heap *h = ctx->heap;
+  bool timed = timing.done >= a->warmup;
+  ctx->iteration = (int)timing.done;
+  json_array_clear(ctx->output);
+  size_t pauses_before;
+  gc_pause_log(h, &pauses_before);
+  if (timing.done == a->warmup) timing.first_timed_pause = pauses_before;
+  if (timed) counters_timed_begin();
+  uint64_t t0 = gc_now_ns(), c0 = cpu_now_ns();
+  uint64_t sum = w->run(ctx);
+  uint64_t t1 = gc_now_ns(), c1 = cpu_now_ns();
+  if (timed) counters_timed_end();
+  if (timing.done > 0 && sum != timing.checksum)
+    bench_escape_to(ctx, BENCH_VERIFY_FAILED, "checksum of iteration %ld differs from the first", timing.done);
+  timing.checksum = sum;
+  if (timed) {
+    timing.wall += t1 - t0;
+    timing.cpu += c1 - c0;
+    timing.gc_ns += pause_ns_since(h, pauses_before);
+    if (timing.done == a->warmup) timing.timed_start = t0;
+    timing.timed_end = t1;
+    gc_pause_log(h, &timing.end_timed_pause);
+    json_array_append_new(timing.iteration_ns, json_integer((json_int_t)(t1 - t0)));
+  }
+  if (++timing.done == 1) {
+    reject_unused_params(ctx, w);
+    trace_end(a, ctx, timing.checksum);
+  }
+}
+
+/* The most collections the leak check runs (gc.h rule 5). */
+#define BENCH_LEAK_COLLECTIONS_MAX 4
+
+/* Leaks are a result (gc.h rule 5): every root dropped, then collections until
+ * one runs no finalizer and frees nothing, at most BENCH_LEAK_COLLECTIONS_MAX.
+ * Why more than one: a tracing collector finalizes an object at the collection
+ * that finds it unreachable and frees it (and what only it reached) at the next,
+ * so one collection would report garbage awaiting its free as leaked.  Pure
+ * counting's cycles survive every collection, so rc's leak is unchanged.
+ * Returns the collections run. */
+static int collect_for_leak_check(gc_heap *h) {
+  gc_frame_close(h, 0);
+  for (int n = 1;; n++) {
+    gc_stats before, after;
+    gc_stats_read(h, &before);
+    gc_collect(h);
+    gc_stats_read(h, &after);
+    bool settled = after.frees == before.frees && after.finalizers_run == before.finalizers_run;
+    if (settled || n == BENCH_LEAK_COLLECTIONS_MAX) return n;
+  }
+}
+
+/* The run's identity: what was asked for, whatever happened. */
+static json_t *record_identity(const bench_args *a, const wl_ctx *ctx, const workload *w) {
+  json_t *params = json_object();
+  for (int i = 0; i < ctx->nparams; i++) json_object_set_new(params, ctx->param_keys[i], json_string(ctx->param_values[i]));
+  json_t *r = json_object();
+  json_object_set_new(r, "schema", json_integer(RECORD_SCHEMA));
+  json_object_set_new(r, "collector", json_string(gc_collector()->name));
+  json_object_set_new(r, "workload", json_string(w->name));
+  json_object_set_new(r, "size", json_string(size_names[a->size]));
+  json_object_set_new(r, "seed", json_integer((json_int_t)a->seed));
+  json_object_set_new(r, "heap_bytes", json_integer((json_int_t)a->heap_bytes));
+  json_object_set_new(r, "heap_policy", json_string(a->heap_policy == GC_HEAP_FIXED ? "fixed" : "growable"));
+  json_object_set_new(r, "tuning", json_string(a->tuning ? a->tuning : ""));
+  json_object_set_new(r, "zeal", json_boolean(a->zeal));
+  json_object_set_new(r, "params", params);
+  return r;
+}
+
+/* memory: peaks, and the leak once the leak check ran (-1 collections: it did
+ * not, the run having ended early). */
+static json_t *record_memory(const bench_args *a, const gc_stats *st, const struct rusage *ru, int leak_collections) {
+  bool known = leak_collections > 0;
+  json_t *memory = json_pack(
+      "{s:I,s:I,s:o,s:o,s:I,s:o}", "peak_heap_bytes", (json_int_t)st->peak_heap_bytes, "peak_rss_bytes",
+      (json_int_t)ru->ru_maxrss * 1024, "leaked_bytes",
+      known ? json_integer((json_int_t)(st->live_bytes - st->immortal_bytes)) : json_null(), "leaked_objects",
+      known ? json_integer((json_int_t)(st->live_objects - st->immortal_objects)) : json_null(), "immortal_objects",
+      (json_int_t)st->immortal_objects, "leak_collections", known ? json_integer(leak_collections) : json_null());
+  census_note(memory, a);
+  return memory;
+}
+
+static json_t *record_rusage(const struct rusage *ru) {
+  return json_pack("{s:I,s:I,s:I,s:I,s:I}", "max_rss_bytes", (json_int_t)ru->ru_maxrss * 1024, "minor_faults",
+                   (json_int_t)ru->ru_minflt, "major_faults", (json_int_t)ru->ru_majflt, "voluntary_switches",
+                   (json_int_t)ru->ru_nvcsw, "involuntary_switches", (json_int_t)ru->ru_nivcsw);
+}
+
+/* The whole record (README.md, "The record"). */
+static json_t *build_record(const bench_args *a, const wl_ctx *ctx, const workload *w, int escape,
+                            int leak_collections) {
+  gc_heap *h = ctx->heap;
+  gc_stats st;
+  gc_stats_read(h, &st);
+  size_t npauses;
+  const gc_pause *log = gc_pause_log(h, &npauses);
+  struct rusage ru;
+  getrusage(RUSAGE_SELF, &ru);
+  json_t *r = record_identity(a, ctx, w);
+  trace_note(r, a, escape);
+  json_object_set_new(r, "status", json_string(status_name(escape)));
+  if (escape) json_object_set_new(r, "error", json_string(ctx->message));
+  json_object_set_new(r, "checksum", record_checksum(timing.checksum));
+  json_object_set_new(r, "iterations", json_integer(a->iterations));
+  json_object_set_new(r, "warmup", json_integer(a->warmup));
+  json_object_set_new(r, "iterations_done", json_integer(timing.done));
+  json_object_set_new(r, "timing", json_pack("{s:I,s:I,s:I,s:I,s:O}", "wall_ns", (json_int_t)timing.wall, "cpu_ns",
+                                             (json_int_t)timing.cpu, "gc_ns", (json_int_t)timing.gc_ns, "mutator_ns",
+                                             (json_int_t)(timing.wall - timing.gc_ns), "iteration_wall_ns",
+                                             timing.iteration_ns));
+  /* the leak check's collections are not pauses of the timed iterations */
+  json_object_set_new(r, "pauses", record_pauses(log, timing.first_timed_pause, timing.end_timed_pause));
+  json_object_set_new(r, "mmu", record_mmu(log, timing.first_timed_pause, timing.end_timed_pause, timing.timed_start,
+                                           timing.timed_end, a->mmu_out));
+  json_object_set_new(r, "memory", record_memory(a, &st, &ru, leak_collections));
+  json_object_set_new(r, "stats", record_stats(&st));
+  json_object_set_new(r, "counters", counters_record());
+  json_object_set_new(r, "observations", json_incref(ctx->observations));
+  json_object_set_new(r, "output", json_incref(ctx->output));
+  json_object_set_new(r, "rusage", record_rusage(&ru));
+  return r;
+}
+
 int main(int argc, char **argv) {
   static wl_ctx ctx; /* static: it must outlive longjmp */
   bench_context_init(&ctx);
@@ -308,126 +482,27 @@ int main(int argc, char **argv) {
     fprintf(stderr, "bench: %s\n", counters_error);
     return 2;
   }
-
-  const workload *w = wl_find(a.workload);
-  if (!w) {
-    fprintf(stderr, "bench: unknown workload '%s' (valid:", a.workload);
-    for (const workload *const *x = wl_registry; *x; x++) fprintf(stderr, " %s", (*x)->name);
-    fprintf(stderr, ")\n");
-    return 2;
-  }
+  const workload *w = find_workload_or_exit(a.workload);
   oom_ctx = &ctx;
-  gc_options opts = {.heap_limit = a.heap_bytes, .zeal = a.zeal, .tuning = a.tuning, .on_oom = on_oom};
-  const char *error = NULL;
-  gc_heap *h = gc_heap_create(&opts, &error);
-  if (!h) { fprintf(stderr, "bench: %s: %s\n", gc_collector()->name, error); return 2; }
+  gc_heap *h = open_heap_or_exit(&a);
   counters_attach(h, gc_stats_read);
   install_verifier(&a, h);
   ctx.heap = h;
   ctx.size = a.size;
   ctx.seed = a.seed;
-
   trace_begin(&a, &ctx);
+  timing.iteration_ns = json_array();
 
-  /* volatile: read after longjmp */
-  volatile uint64_t checksum = 0, wall = 0, cpu = 0, gc_ns = 0;
-  volatile uint64_t timed_start = 0, timed_end = 0; /* the timed iterations' span (MMU) */
-  volatile size_t first_timed_pause = 0, end_timed_pause = 0;
-  volatile long done = 0;
-  json_t *iteration_ns = json_array();
   int escape = setjmp(ctx.escape);
-  while (!escape && done < a.iterations) {
-    ctx.iteration = (int)done;
-    json_array_clear(ctx.output);
-    size_t pauses_before;
-    gc_pause_log(h, &pauses_before);
-    if (done == a.warmup) first_timed_pause = pauses_before;
-    if (done >= a.warmup) counters_timed_begin();
-    uint64_t t0 = gc_now_ns(), c0 = cpu_now_ns();
-    uint64_t sum = w->run(&ctx);
-    uint64_t t1 = gc_now_ns(), c1 = cpu_now_ns();
-    if (done >= a.warmup) counters_timed_end();
-    if (done > 0 && sum != checksum)
-      bench_escape_to(&ctx, BENCH_VERIFY_FAILED, "checksum of iteration %ld differs from the first", done);
-    checksum = sum;
-    if (done >= a.warmup) {
-      wall += t1 - t0;
-      cpu += c1 - c0;
-      gc_ns += pause_ns_since(h, pauses_before);
-      if (done == a.warmup) timed_start = t0;
-      timed_end = t1;
-      size_t pauses_now;
-      gc_pause_log(h, &pauses_now);
-      end_timed_pause = pauses_now;
-      json_array_append_new(iteration_ns, json_integer((json_int_t)(t1 - t0)));
-    }
-    if (++done == 1) reject_unused_params(&ctx, w);
-    if (done == 1) trace_end(&a, &ctx, checksum);
-  }
-
+  while (!escape && timing.done < a.iterations) run_iteration(&a, &ctx, w);
   if (escape) trace_abandon(&a);
   census.counting = false;
-  /* Leaks are a result (gc.h rule 5): drop every root, collect once more. */
-  if (!escape) {
-    gc_frame_close(h, 0);
-    gc_collect(h);
-  }
   if (escape == BENCH_BAD_PARAM) {
     fprintf(stderr, "bench: %s\n", ctx.message);
-    json_decref(iteration_ns);
     return 2;
   }
-
-  gc_stats st;
-  gc_stats_read(h, &st);
-  size_t npauses;
-  const gc_pause *log = gc_pause_log(h, &npauses);
-  struct rusage ru;
-  getrusage(RUSAGE_SELF, &ru);
-  const gc_collector_info *ci = gc_collector();
-
-  json_t *params = json_object();
-  for (int i = 0; i < ctx.nparams; i++) json_object_set_new(params, ctx.param_keys[i], json_string(ctx.param_values[i]));
-  json_t *r = json_object();
-  json_object_set_new(r, "schema", json_integer(RECORD_SCHEMA));
-  json_object_set_new(r, "collector", json_string(ci->name));
-  json_object_set_new(r, "workload", json_string(w->name));
-  json_object_set_new(r, "size", json_string(size_names[a.size]));
-  json_object_set_new(r, "seed", json_integer((json_int_t)a.seed));
-  json_object_set_new(r, "heap_bytes", json_integer((json_int_t)a.heap_bytes));
-  json_object_set_new(r, "tuning", json_string(a.tuning ? a.tuning : ""));
-  json_object_set_new(r, "zeal", json_boolean(a.zeal));
-  json_object_set_new(r, "params", params);
-  trace_note(r, &a, escape);
-  json_object_set_new(r, "status", json_string(status_name(escape)));
-  if (escape) json_object_set_new(r, "error", json_string(ctx.message));
-  json_object_set_new(r, "checksum", record_checksum(checksum));
-  json_object_set_new(r, "iterations", json_integer(a.iterations));
-  json_object_set_new(r, "warmup", json_integer(a.warmup));
-  json_object_set_new(r, "iterations_done", json_integer(done));
-  json_object_set_new(r, "timing", json_pack("{s:I,s:I,s:I,s:I,s:o}", "wall_ns", (json_int_t)wall,
-                                             "cpu_ns", (json_int_t)cpu, "gc_ns", (json_int_t)gc_ns,
-                                             "mutator_ns", (json_int_t)(wall - gc_ns), "iteration_wall_ns", iteration_ns));
-  (void)npauses; /* the final collection is not a pause of the timed iterations */
-  json_object_set_new(r, "pauses", record_pauses(log, first_timed_pause, end_timed_pause));
-  json_object_set_new(r, "mmu", record_mmu(log, first_timed_pause, end_timed_pause, timed_start, timed_end, a.mmu_out));
-  /* leaks are known only when the run ended normally */
-  json_t *memory = json_pack("{s:I,s:I,s:o,s:o,s:I}",
-                             "peak_heap_bytes", (json_int_t)st.peak_heap_bytes,
-                             "peak_rss_bytes", (json_int_t)ru.ru_maxrss * 1024,
-                             "leaked_bytes", escape ? json_null() : json_integer((json_int_t)(st.live_bytes - st.immortal_bytes)),
-                             "leaked_objects", escape ? json_null() : json_integer((json_int_t)(st.live_objects - st.immortal_objects)),
-                             "immortal_objects", (json_int_t)st.immortal_objects);
-  census_note(memory, &a);
-  json_object_set_new(r, "memory", memory);
-  json_object_set_new(r, "stats", record_stats(&st));
-  json_object_set_new(r, "counters", counters_record());
-  json_object_set_new(r, "observations", json_incref(ctx.observations));
-  json_object_set_new(r, "output", json_incref(ctx.output));
-  json_object_set_new(r, "rusage", json_pack("{s:I,s:I,s:I,s:I,s:I}", "max_rss_bytes", (json_int_t)ru.ru_maxrss * 1024,
-                                             "minor_faults", (json_int_t)ru.ru_minflt, "major_faults", (json_int_t)ru.ru_majflt,
-                                             "voluntary_switches", (json_int_t)ru.ru_nvcsw,
-                                             "involuntary_switches", (json_int_t)ru.ru_nivcsw));
+  int leak_collections = escape ? -1 : collect_for_leak_check(h);
+  json_t *r = build_record(&a, &ctx, w, escape, leak_collections);
   record_print(r);
   json_decref(r);
   if (!escape) gc_heap_destroy(h);

@@ -43,8 +43,22 @@ typedef struct gc_collector_info {
   unsigned caps;           /* enum gc_capability bits */
 } gc_collector_info;
 
+/* What the heap limit means (gc.h rule 4).  Zero, growable, is what a
+ * zero-initialised gc_options gets; the harness's suites and `bench` default to
+ * fixed. */
+typedef enum gc_heap_policy {
+  /* the limit is a cap: the collector grows its heap by its own policy, and
+   * collects when that policy says so, never holding more than the limit */
+  GC_HEAP_GROWABLE = 0,
+  /* the limit is the heap: the collector sizes its spaces from it (semispaces,
+   * nursery, reserves) and collects when it is full, not earlier by a growth
+   * heuristic of its own; each collector's header says what that means for it */
+  GC_HEAP_FIXED = 1,
+} gc_heap_policy;
+
 typedef struct gc_options {
   size_t heap_limit;  /* bytes; 0 = no limit (rule 4) */
+  gc_heap_policy heap_policy; /* ignored when heap_limit is 0 */
   bool zeal;          /* collect at every call that may collect (rule 2) */
   const char *tuning; /* collector-specific "key=value,key=value"; NULL or "" = defaults */
   /* Called when the heap limit cannot be met; must not return. NULL = print and exit. */

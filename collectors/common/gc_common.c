@@ -9,6 +9,7 @@ void gc_common_init(gc_common *c, const gc_options *o) {
   gc_roots_init(&c->roots);
   gc_pauselog_init(&c->pauses);
   c->heap_limit = o->heap_limit;
+  c->heap_policy = o->heap_limit ? o->heap_policy : GC_HEAP_GROWABLE;
   c->zeal = o->zeal;
   c->enabled = true;
   c->on_oom = o->on_oom;

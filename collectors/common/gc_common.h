@@ -18,6 +18,8 @@ typedef struct gc_common {
   gc_roots roots;
   gc_pauselog pauses;
   size_t heap_limit;
+  /* GC_HEAP_FIXED only when there is a limit to fix (gc_common_init) */
+  gc_heap_policy heap_policy;
   bool zeal;
   bool enabled;
   void (*on_oom)(void *arg, size_t requested);
