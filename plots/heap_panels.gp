@@ -1,4 +1,4 @@
-# heap_panels.gp — a value vs heap size (factor of the minimum heap), a panel per
+# heap_panels.gp — a value vs heap size (a factor of the heap axis' base), a panel per
 # workload, a line per collector with 95% confidence bars, from summary.csv.
 # Set before loading: name, mean_col, ci_col (summary.csv columns, ns), what.
 load plots.'/common.gp'
@@ -14,8 +14,8 @@ W = 640 * panel_cols(nw)
 H = 360 * panel_rows(nw) + 50
 do for [out in formats] {
   load plots.'/term.gp'
-  set multiplot layout panel_rows(nw), panel_cols(nw) title what.' vs heap size (mean per iteration, 95% CI; log scale) - '.suite_name
-  set xlabel 'heap size (factor of the minimum heap)'
+  set multiplot layout panel_rows(nw), panel_cols(nw) title what.' vs heap size (mean per iteration, 95% CI; log scale) - '.suite_title
+  set xlabel heap_axis
   set ylabel what.' per iteration (ms)'
   set logscale y
   set key outside right top
