@@ -500,9 +500,43 @@ static void describe_heap_terms(fd_ctx *x) {
            x->base_heaps ? "one base heap per workload" : "factors of each pair's own minimum: unequal heaps");
 }
 
+/* base_heaps.csv: each workload's base heap in MiB (the records' suite.base_bytes),
+ * so that heap-axis figures can also be drawn in absolute sizes; false when the
+ * records predate base heaps. */
+static bool base_heap_table(fd_ctx *x) {
+  fd_table t;
+  table_open(&t, x, "base_heaps", "workload,base_mib");
+  int last_w = -1;
+  for (int w = 0; w < x->s.nworkloads; w++) {
+    size_t i;
+    json_t *r;
+    json_array_foreach(x->records, i, r) {
+      json_t *sj = json_object_get(r, "suite");
+      json_t *base = json_object_get(sj, "base_bytes");
+      const char *label = json_string_value(json_object_get(sj, "workload"));
+      if (!base || !label || strcmp(label, x->s.workloads[w].label)) continue;
+      table_workload(&t, label, &last_w, w);
+      word(t.f, label);
+      fprintf(t.f, ",%.4f\n", (double)json_integer_value(base) / MIB);
+      t.rows++;
+      break;
+    }
+  }
+  return table_close(&t);
+}
+
 /* ==================================================================
  * The plan
  * ================================================================== */
+
+/* Whether a CSV of the results folder has a row below its header. */
+static bool has_data_rows(const char *dir, const char *name) {
+  char *text = results_read_file(dir, name);
+  char *nl = text ? strchr(text, '\n') : NULL;
+  bool rows = nl && nl[1];
+  free(text);
+  return rows;
+}
 
 static bool has_factors(const suite *s) {
   for (int h = 0; h < s->nheaps; h++)
@@ -579,7 +613,10 @@ bool figdata_write(const char *dir, fig_plan *plan, char *err, size_t errlen) {
   const char *why_heap = !sum ? "no summary.csv" : "the suite has no heap factors (time_bars shows the times)";
   plan_add(plan, "time_vs_heap", sum && factors, why_heap);
   plan_add(plan, "gc_time_vs_heap", sum && factors, why_heap);
-  plan_add(plan, "geomean_vs_heap", sum && factors, why_heap);
+  plan_add(plan, "time_vs_heap_mib", sum && factors && base_heap_table(&x),
+           sum && factors ? "the records predate base heaps (no suite.base_bytes)" : why_heap);
+  plan_add(plan, "geomean_vs_heap", sum && factors && has_data_rows(dir, "geomean.csv"),
+           sum && factors ? "the baseline completed at no heap (geomean.csv is empty)" : why_heap);
   plan_add(plan, "time_bars", times_table(&x), "no ok run at the reference heap");
   plan_add(plan, "pause_cdf", per_workload_tables(&x, "pauses", "ci,collector,upper_ns,fraction", pause_rows),
            "no run recorded a pause histogram at the reference heap");
