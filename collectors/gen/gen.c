@@ -14,8 +14,10 @@
  *   5. size the eden for the heap limit; if it does not fit and step 4 did not
  *      run, run it and size again;
  *   6. close the pause; verify the heap (tuning verify=1);
- *   7. out of memory if step 4 or 5 could not fit; otherwise run the finalizers
- *      the collection found due (gen_finalize.c).
+ *   7. if step 4 or 5 could not fit: with finalizers queued, run them and go back
+ *      to step 1 for a full collection (what they were kept for is garbage now,
+ *      gc.h rule 6); with none queued, out of memory.  Otherwise run the
+ *      finalizers the collection found due (gen_finalize.c).
  *
  * Automatic collections: the eden is full; zeal mode (every allocation); a
  * pretenured allocation would pass the major threshold or the heap limit.  With
@@ -200,13 +202,12 @@ static bool full_collection(gc_heap *h, uint64_t *freed) {
   return true;
 }
 
-/* Runs a collection — full, or minor with the policy deciding on a major — and
- * sizes the eden so that `extra_old` more old bytes will fit.  Ends the run with
- * oom when not even the smallest eden fits after a full collection.  Returns the
- * objects it found unreachable: those it freed that no collection had reported
- * before, and those it keeps for their finalizers. */
-static uint64_t collect(gc_heap *h, bool full, size_t extra_old, size_t requested) {
-  h->collecting = true;
+/* One attempt at a collection (steps 1-6) — full, or minor with the policy
+ * deciding on a major — that sizes the eden so that `extra_old` more old bytes
+ * will fit; false if not even the smallest eden fits after a full collection.
+ * Adds to *found the objects it found unreachable: those it freed that no
+ * collection had reported before, and those it keeps for their finalizers. */
+static bool collect_once(gc_heap *h, bool full, size_t extra_old, uint64_t *found) {
   int pause = gc_pause_begin(&h->c.pauses, full ? "major" : "minor");
   h->c.collections++;
   h->reported = 0;
@@ -230,12 +231,30 @@ static uint64_t collect(gc_heap *h, bool full, size_t extra_old, size_t requeste
   }
   gen_note_peak(h);
   gc_pause_end(&h->c.pauses, pause);
-  if (!fits) {
-    h->collecting = false;
-    gc_common_oom(&h->c, requested ? requested : 1);
+  *found += freed - h->reported + h->to_finalize.len;
+  if (fits && h->tune.verify) gen_verify(h, did_full ? "after a major collection" : "after a minor collection");
+  return fits;
+}
+
+/* Runs a collection and then the finalizers it found due; returns what it found
+ * unreachable (collect_once).  Step 7: a collection that cannot fit while
+ * finalizers are queued is not out of memory yet (gc.h rule 6).  Everything it
+ * kept for them — the finalizable garbage and all that garbage reaches — is dead
+ * once they have run, unless they resurrected it; so they run, and a full
+ * collection tries again.  Each retry runs finalizers that never run again, so
+ * the retries end; only one that fits with none queued is out of memory. */
+static uint64_t collect(gc_heap *h, bool full, size_t extra_old, size_t requested) {
+  h->collecting = true;
+  uint64_t found = 0;
+  while (!collect_once(h, full, extra_old, &found)) {
+    if (!h->to_finalize.len) {
+      h->collecting = false;
+      gc_common_oom(&h->c, requested ? requested : 1);
+    }
+    gen_young_unmark(h); /* a major whose promotion did not fit left its marks */
+    gen_run_finalizers(h);
+    full = true;
   }
-  if (h->tune.verify) gen_verify(h, did_full ? "after a major collection" : "after a minor collection");
-  uint64_t found = freed - h->reported + h->to_finalize.len;
   gen_run_finalizers(h);
   h->collecting = false;
   return found;

@@ -90,6 +90,20 @@ bool gen_young_empty(const gc_heap *h) {
   return h->bump == h->eden_alloc_start && from->top == from->lo;
 }
 
+static void unmark_region(char *lo, char *hi) {
+  for (char *p = lo; p < hi;) {
+    gen_header *hd = (gen_header *)(void *)p;
+    hd->meta &= ~GEN_MARKED;
+    p += gen_size_of(gen_obj_at(p));
+  }
+}
+
+void gen_young_unmark(gc_heap *h) {
+  const gen_semi *from = &h->survivor[h->from];
+  unmark_region(h->eden_alloc_start, h->bump);
+  unmark_region(from->lo, from->top);
+}
+
 /* ==================================================================
  * The eden
  * ================================================================== */
