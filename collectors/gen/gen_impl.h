@@ -45,6 +45,7 @@
 
 #include "collectors/api/gc_embed.h"
 #include "collectors/common/gc_common.h"
+#include "collectors/common/gc_objmap.h"
 #include "collectors/common/sizeclass.h"
 #include "collectors/gen/gen_remset.h"
 
@@ -125,6 +126,12 @@ struct gc_heap {
   gen_semi survivor[2];
   int from;                 /* survivor[from] holds the survivors; survivor[1 - from] is free */
   uint64_t young_objects, young_bytes; /* survivors held (object bytes, gc_common.h) */
+  /* Object starts in the young range, for gc_debug_is_object only: built the first
+   * time it is asked, kept from then on (gen_nursery.c, gen_track_starts).  While
+   * it is kept every allocation takes the slow path, which sets the bits, so the
+   * inline fast path has no test for it. */
+  gc_objmap young_starts;
+  bool tracking_starts;
 
   /* ---- the old generation (gen_old.c) ---- */
   sc_space old;
