@@ -22,10 +22,11 @@
  * Heap policy.  Growable (and no limit): the eden is the tuning's nursery (8 MiB)
  * and a major collection runs when the old space passes major_growth x what the
  * last one left (at least major_min), capped near the limit (gen_policy.c).
- * Fixed (GC_HEAP_FIXED): the limit is the heap gen owns.  The eden is a quarter
- * of it (at least 8 MiB reserved, a nursery key caps it; less when the live data
- * leaves less room), and a major collection runs when the heap is full: when the
- * old space can no longer take a full promotion of the eden.  major_growth and
+ * Fixed (GC_HEAP_FIXED): the limit is the heap gen owns.  The eden is sized from
+ * it at each major collection: at most a quarter of the heap (a nursery key caps
+ * it), and with its copy reserve at most half the room the live data leaves; a
+ * major collection runs when the heap is full: when the old space can no longer
+ * take a full promotion of the eden (gen_policy.c).  major_growth and
  * major_min do not apply.  A bigger fixed heap therefore gives a bigger eden and
  * rarer major collections, so fewer collections of both kinds.
  *

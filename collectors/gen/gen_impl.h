@@ -144,6 +144,7 @@ struct gc_heap {
   size_t survivor_max;      /* each survivor semispace's reserved size (0 when promote_age is 1) */
   size_t survivor_bytes;    /* ... and its current size (a heap limit may shrink it) */
   size_t major_threshold;   /* old bytes that start a major collection */
+  size_t fixed_eden;        /* fixed heap: the eden the last major collection chose (0: none yet) */
   size_t live_after_major;  /* old bytes after the last major collection */
   size_t peak_heap_bytes;
   uint64_t allocs_mark;     /* c.allocs at the end of the last minor collection ... */

@@ -37,15 +37,17 @@
  * A FIXED HEAP (gc_options.heap_policy GC_HEAP_FIXED).  The limit is the heap the
  * collector owns, and it sizes the eden from it: heap / 4, capped by the tuning's
  * nursery key when there is one (without it the reservation is a quarter of the
- * heap, at least 8 MiB: gen.c), so a bigger heap gets a bigger eden and fewer
- * minor collections.  MMTk's generational plans bound their
- * nursery the same way, as a share of the heap with a cap, and collect the whole
- * heap when the nursery would have to shrink (docs/references.md, "Generational
- * collection").  The eden is sized after every collection as above (the largest
- * that fits, at most heap / 4), and only a major collection may shrink it: after a
- * minor collection a major one runs exactly when the old space can no longer take
- * a full promotion of the eden it has (old + eden + survivors + 7/5 of them would
- * pass the heap).  There is no major_growth / major_min threshold, and pretenured
+ * heap, at least 8 MiB: gen.c), and after each major collection at most what
+ * leaves half the free heap to the old generation: the eden, its survivor
+ * spaces and their promotion room take at most (heap - old) / 2.  So a bigger heap
+ * gets a bigger eden and fewer minor collections, and the old space has room for
+ * many minor collections' promotions before it is full.  MMTk's generational
+ * plans bound their nursery the same way, as a share of the heap with a cap, and
+ * collect the whole heap when the nursery would have to shrink
+ * (docs/references.md, "Generational collection").  Between major collections
+ * the eden keeps that size: after a minor collection a major one runs exactly
+ * when the old space can no longer take a full promotion of the eden it has (old
+ * + eden + survivors + 7/5 of them would pass the heap).  There is no major_growth / major_min threshold, and pretenured
  * allocations collect only when the old space refuses them.  So the heap fills
  * before the collector looks at the old generation, and a bigger heap needs fewer
  * major collections.
@@ -195,12 +197,14 @@ bool gen_promotion_fits(gc_heap *h, const gen_tally *live) {
 
 static bool fixed_heap(const gc_heap *h) { return h->c.heap_policy == GC_HEAP_FIXED; }
 
-/* The eden the heap is meant to have: the reserved size (the tuning's nursery),
- * and under a fixed heap at most a quarter of the heap (see the header). */
+/* The eden the heap is meant to have: the reserved size (the tuning's nursery);
+ * under a fixed heap at most a quarter of the heap, and what the last major
+ * collection chose (see the header). */
 static size_t eden_target(const gc_heap *h) {
   if (!fixed_heap(h)) return h->eden_max;
   size_t quarter = (h->c.heap_limit / GEN_FIXED_EDEN_DIVISOR) & ~(GEN_PAGE - 1);
   if (quarter < GEN_EDEN_MIN) quarter = GEN_EDEN_MIN;
+  if (h->fixed_eden && h->fixed_eden < quarter) quarter = h->fixed_eden;
   return quarter < h->eden_max ? quarter : h->eden_max;
 }
 
@@ -244,6 +248,10 @@ void gen_major_done(gc_heap *h) {
   h->live_after_major = live;
   if (fixed_heap(h)) { /* no threshold: the heap's own size decides */
     h->major_threshold = SIZE_MAX;
+    size_t limit = h->c.heap_limit, half_free = limit > live ? (limit - live) / 2 : 0;
+    h->fixed_eden = 0; /* the quarter alone */
+    size_t eden = largest_eden(h, live + half_free);
+    h->fixed_eden = eden > GEN_EDEN_MIN ? eden : GEN_EDEN_MIN;
     return;
   }
   double grown = (double)live * h->tune.major_growth;
