@@ -217,7 +217,9 @@ static void *large_alloc(sc_space *s, size_t bytes) {
 
 static sc_large *large_of(const void *cell) { return (sc_large *)((char *)(uintptr_t)cell - LARGE_HEADER_BYTES); }
 
-static void large_free(sc_space *s, void *cell) {
+/* Out of line: inlined, it would cost the small-cell path of sc_free (the hot one,
+ * every sweep) register spills for the large set's removal. */
+__attribute__((noinline)) static void large_free(sc_space *s, void *cell) {
   sc_large *l = large_of(cell);
   if (l->prev) l->prev->next = l->next; else s->large = l->next;
   if (l->next) l->next->prev = l->prev;
