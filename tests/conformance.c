@@ -20,6 +20,9 @@
  *   finalizers_in_garbage_cycles
  *   finalizer_resurrection
  *   finalizers_in_bulk                 400 finalizable objects in chains (conformance_finalizers.c)
+ *   finalizable_garbage_under_limit
+ *   resurrecting_garbage_under_limit   chains of finalizable links holding subgraphs,
+ *                                      dropped under a limit (conformance_finalizer_pressure.c)
  *   immortal_objects                                          (conformance_lifetime.c)
  *   refcounts_match_model              gc_refcount vs the model (conformance_random.c)
  *   heap_limit_live_data_ooms
@@ -58,6 +61,8 @@ static const conformance_case cases[] = {
     {"finalizers_in_garbage_cycles", case_finalizers_in_garbage_cycles},
     {"finalizer_resurrection", case_finalizer_resurrection},
     {"finalizers_in_bulk", case_finalizers_in_bulk},
+    {"finalizable_garbage_under_limit", case_finalizable_garbage_under_limit},
+    {"resurrecting_garbage_under_limit", case_resurrecting_garbage_under_limit},
     {"immortal_objects", case_immortal_objects},
     {"refcounts_match_model", case_refcounts_match_model},
     {"heap_limit_live_data_ooms", case_heap_limit_live_data_ooms},

@@ -46,7 +46,8 @@
  *    collectors, after the collection that finds it for tracing ones.  The finalizer
  *    may read the object's fields and bytes and may store it into a root or a live
  *    object (resurrection); what happens next is the collector's documented policy.
- *    It must not allocate.
+ *    It must not allocate.  A collector that defers finalization runs the queued
+ *    finalizers and collects again before it declares out of memory (rule 4).
  */
 /* GCLAB_: Boehm's <gc/gc.h> (collectors/bdw) guards itself with GC_H. */
 #ifndef GCLAB_GC_H
