@@ -114,6 +114,8 @@ static void describe_abnormal_end(int status, char *buf, size_t len) {
   }
 }
 
+static const char *policy_name(void) { return conf_heap_policy == GC_HEAP_FIXED ? "fixed heap" : "growable heap"; }
+
 /* Runs one case isolated in a child; prints its line; true if it passed. */
 static bool run_case(const conformance_case *c) {
   int fds[2];
@@ -139,11 +141,11 @@ static bool run_case(const conformance_case *c) {
   }
   bool clean_exit = WIFEXITED(status) && WEXITSTATUS(status) == 0;
   if (clean_exit && why[0] == '\0') {
-    printf("PASS %s\n", c->name);
+    printf("PASS %s [%s]\n", c->name, policy_name());
     return true;
   }
   if (why[0] == '\0') describe_abnormal_end(status, why, sizeof why);
-  printf("FAIL %s: %s\n", c->name, why);
+  printf("FAIL %s [%s]: %s\n", c->name, policy_name(), why);
   return false;
 }
 
@@ -173,10 +175,14 @@ int main(int argc, char **argv) {
   const char *only = argc > 1 ? argv[1] : NULL;
   int passed = 0, failed = 0;
   print_collector();
-  for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
-    if (only && !strstr(cases[i].name, only)) continue;
-    if (run_case(&cases[i])) passed++;
-    else failed++;
+  static const gc_heap_policy policies[] = {GC_HEAP_GROWABLE, GC_HEAP_FIXED};
+  for (size_t p = 0; p < sizeof policies / sizeof *policies; p++) {
+    conf_heap_policy = policies[p];
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+      if (only && !strstr(cases[i].name, only)) continue;
+      if (run_case(&cases[i])) passed++;
+      else failed++;
+    }
   }
   printf("%d passed, %d failed\n", passed, failed);
   return failed ? 1 : 0;
