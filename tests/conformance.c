@@ -20,6 +20,9 @@
  *   finalizers_in_garbage_cycles
  *   finalizer_resurrection
  *   finalizers_in_bulk                 400 finalizable objects in chains (conformance_finalizers.c)
+ *   unrooted_garbage_reclaimed
+ *   unrooted_garbage_reclaimed_interior  2000 dropped objects per round, default and
+ *                                      all_interior_pointers=1 (conformance_retention.c)
  *   immortal_objects                                          (conformance_lifetime.c)
  *   refcounts_match_model              gc_refcount vs the model (conformance_random.c)
  *   heap_limit_live_data_ooms
@@ -58,6 +61,8 @@ static const conformance_case cases[] = {
     {"finalizers_in_garbage_cycles", case_finalizers_in_garbage_cycles},
     {"finalizer_resurrection", case_finalizer_resurrection},
     {"finalizers_in_bulk", case_finalizers_in_bulk},
+    {"unrooted_garbage_reclaimed", case_unrooted_garbage_reclaimed},
+    {"unrooted_garbage_reclaimed_interior", case_unrooted_garbage_reclaimed_interior},
     {"immortal_objects", case_immortal_objects},
     {"refcounts_match_model", case_refcounts_match_model},
     {"heap_limit_live_data_ooms", case_heap_limit_live_data_ooms},

@@ -307,6 +307,9 @@ void fz_check_oom(fz_model *m, size_t limit, size_t requested, uint64_t birth_he
   }
   if (caps & GC_CAP_CONSERVATIVE) bytes += conservative_allowance(m) * (largest + OOM_HEADER);
   uint64_t need = birth_heap_bytes + OOM_FIXED + OOM_SLACK * (bytes + OOM_HEADER * count + requested);
+  if (getenv("FUZZ_VERBOSE"))
+    fprintf(stderr, "fuzz_mutator: on_oom for %zu bytes under %zu: %llu objects, %llu bytes kept; fair below %llu\n",
+            requested, limit, (unsigned long long)count, (unsigned long long)bytes, (unsigned long long)need);
   if (limit >= need)
     fz_fail("out of memory asking for %zu bytes under a limit of %zu, with %llu objects (%llu object bytes) "
             "live or kept by finalization; at most %llu would be fair (fuzz_model.c, fz_check_oom)",
@@ -323,6 +326,12 @@ void fz_check_final(const fz_model *m, gc_heap *h, uint64_t baseline) {
   gc_stats st;
   gc_stats_read(h, &st);
   uint64_t now = st.live_objects - st.immortal_objects, held = now > baseline ? now - baseline : 0;
+  if (getenv("FUZZ_VERBOSE")) {
+    uint32_t finalized = 0, revived = 0;
+    for (uint32_t i = 0; i < m->nobjs; i++) finalized += m->objs[i].finalized > 0, revived += m->objs[i].revived;
+    fprintf(stderr, "fuzz_mutator: after the final collections %llu objects held (baseline %llu); model: %u objects, "
+            "%u finalized, %u revived\n", (unsigned long long)held, (unsigned long long)baseline, m->nobjs, finalized, revived);
+  }
   if (caps & GC_CAP_CONSERVATIVE) {
     uint64_t allowed = conservative_allowance(m);
     if (held > allowed)

@@ -3,7 +3,7 @@
  * input is decoded into a heap configuration and a mutator program — allocations
  * of varied shapes and sizes, stores, loads, root pushes and pops, frames,
  * collections, finalizable objects (some resurrect), finalizable garbage holding
- * subgraphs, cycles, bursts of short-lived garbage — run against the collector
+ * subgraphs, cycles, bursts of short-lived garbage, plain or finalizable — run against the collector
  * beside a shadow model of the object graph.
  *
  * The input: byte 0 is the mode: bit 0 zeal, bit 1 a heap limit (the next byte:
@@ -99,6 +99,7 @@ static void on_finalize(gc_heap *h, gc_obj *o) {
 static void on_oom(void *arg, size_t requested) {
   (void)arg;
   fz_check_oom(&model, run.limit, requested, run.birth_heap_bytes);
+  if (getenv("FUZZ_VERBOSE")) fprintf(stderr, "fuzz_mutator: out of memory asking for %zu bytes (fair)\n", requested);
   longjmp(run.back, 1);
 }
 
@@ -229,12 +230,30 @@ static void op_finalizable_subgraph(reader *r) {
  * Up to 64 objects of up to 16 KiB: allocation volume to fill a limited heap. */
 static void op_churn(reader *r) {
   uint8_t count = next_byte(r), size = next_byte(r);
-  uint32_t n = 1 + count % 64, nbytes = 16 + (uint32_t)(size % 64) * 256;
+  uint32_t n = 1 + count % 64, nbytes = raw_bytes(size);
   for (uint32_t j = 0; j < n; j++) {
     fz_before_heap_call(&model);
     gc_obj *o = gc_alloc(heap, count / 64, nbytes);
     stamp(o, CHURN_ID);
     fz_note_untracked(&model);
+    uint32_t mark = gc_frame_open(heap);
+    gc_root_push(heap, o);
+    gc_frame_close(heap, mark);
+  }
+}
+
+/* A burst of finalizable garbage the model does track: up to 64 objects, each
+ * rooted for a moment and dropped, so that a run holds far more finalizable
+ * objects than it has root slots; their finalizers may resurrect them. */
+static void op_finalizable_burst(reader *r) {
+  uint8_t count = next_byte(r), size = next_byte(r), kind = next_byte(r);
+  uint32_t n = 1 + count % 64, nptrs = count / 64;
+  if (!fz_can_alloc(&model, n)) return;
+  for (uint32_t j = 0; j < n; j++) {
+    uint32_t id = fz_new_object(&model, nptrs, raw_bytes(size), true);
+    model.objs[id].fin_kind = (uint8_t)((kind + j) % FZ_FIN_KINDS);
+    model.objs[id].fin_arg = (uint8_t)(kind / FZ_FIN_KINDS + j);
+    gc_obj *o = alloc_object(id, true);
     uint32_t mark = gc_frame_open(heap);
     gc_root_push(heap, o);
     gc_frame_close(heap, mark);
@@ -269,7 +288,8 @@ static void run_program(reader *r) {
     uint8_t op = next_byte(r);
     fz_begin_op(&model);
     switch (op % 16) {
-      case 0: case 1: case 12: op_alloc(r, false); break;
+      case 0: case 1: op_alloc(r, false); break;
+      case 12: op_finalizable_burst(r); break;
       case 2: op_alloc(r, true); break;
       case 3: case 4: case 13: op_store(r); break;
       case 5: op_load(r); break;
@@ -283,24 +303,28 @@ static void run_program(reader *r) {
   }
 }
 
-/* The heap the input asks for.  A tuning string the collector refuses (a value
- * out of its range for this limit, or bdw's all_interior_pointers, fixed by the
- * process's first heap) is no finding: then the last one that worked, then none. */
+/* The heap the input asks for.  FUZZ_TUNING in the environment (`./gclab fuzz
+ * --tuning`) goes first in every tuning string: in one libFuzzer process bdw's
+ * all_interior_pointers is fixed by the first heap, so a run that means to
+ * explore one setting says so.  A tuning string the collector refuses (a value
+ * out of its range for this limit, or a setting fixed by the process's first
+ * heap) is no finding: then the last one that worked, then the base alone. */
 static gc_heap *open_heap(reader *r) {
-  static char drawn[256], last_good[256];
+  static char drawn[512], last_good[512], picked[256];
+  const char *base = getenv("FUZZ_TUNING") ? getenv("FUZZ_TUNING") : "";
   uint8_t mode = next_byte(r);
   gc_options opts = {.zeal = mode & 1, .on_oom = on_oom};
   if (mode & 2) opts.heap_limit = (size_t)(1 + next_byte(r) % 32) << 20;
   if (mode & 8) opts.heap_policy = GC_HEAP_FIXED;
+  picked[0] = '\0';
   if (mode & 4) {
     unsigned nkeys = 1 + next_byte(r) % 3;
     uint8_t pick[6];
     for (unsigned i = 0; i < 2 * nkeys; i++) pick[i] = next_byte(r);
-    fz_tuning_draw(pick, nkeys, drawn, sizeof drawn);
-  } else {
-    drawn[0] = '\0';
+    fz_tuning_draw(pick, nkeys, picked, sizeof picked);
   }
-  const char *tries[] = {drawn, last_good, ""}, *error = NULL;
+  snprintf(drawn, sizeof drawn, "%s%s%s", base, *base && *picked ? "," : "", picked);
+  const char *tries[] = {drawn, last_good[0] ? last_good : base, base}, *error = NULL;
   for (size_t i = 0; i < sizeof tries / sizeof *tries; i++) {
     opts.tuning = tries[i];
     gc_heap *h = gc_heap_create(&opts, &error);
