@@ -12,8 +12,8 @@
 # dropped tree, after which exactly the long-lived tree and array remain: 596584.
 # A census that summed nothing, double counted or counted headers fails these.
 # Also: census_count is the number of pauses (and, for the tracing collectors,
-# of collections but the final leak check's, memory.leak_collections of them); no
-# census keys without --census; a collector that never pauses (nogc) has census_count 0 and no peak_live_bytes.
+# of collections but the final leak check); no census keys without --census; a
+# collector that never pauses (nogc) has census_count 0 and no peak_live_bytes.
 set -uo pipefail
 tmp=${TEST_TMPDIR:-$(mktemp -d)}
 fail=0
@@ -47,9 +47,9 @@ else:
         bad.append("peak_live_bytes %d above gcbench's most live (%d) or alloc_bytes" % (peak, MOST))
     if count != p["count"] or count == 0:
         bad.append("census_count %r, but %d pauses" % (count, p["count"]))
-    before_leak_check = st["collections"] - m["leak_collections"]
-    if name in ("bench_gen", "bench_bdw") and count != before_leak_check:
-        bad.append("census_count %r, but %d collections before the leak check's" % (count, before_leak_check))
+    before = st["collections"] - m["leak_collections"]
+    if name in ("bench_gen", "bench_bdw") and count != before:
+        bad.append("census_count %r, but %d collections before the leak check's" % (count, before))
     if name == "bench_gen" and isinstance(peak, int) and peak < LONG_LIVED:
         bad.append("peak_live_bytes %d below the long-lived tree and array (%d)" % (peak, LONG_LIVED))
     if name == "bench_rc" and peak != LONG_LIVED:

@@ -23,6 +23,9 @@
  *   unrooted_garbage_reclaimed
  *   unrooted_garbage_reclaimed_interior  2000 dropped objects per round, default and
  *                                      all_interior_pointers=1 (conformance_retention.c)
+ *   finalizable_garbage_under_limit
+ *   resurrecting_garbage_under_limit   chains of finalizable links holding subgraphs,
+ *                                      dropped under a limit (conformance_finalizer_pressure.c)
  *   immortal_objects                                          (conformance_lifetime.c)
  *   refcounts_match_model              gc_refcount vs the model (conformance_random.c)
  *   heap_limit_live_data_ooms
@@ -63,6 +66,8 @@ static const conformance_case cases[] = {
     {"finalizers_in_bulk", case_finalizers_in_bulk},
     {"unrooted_garbage_reclaimed", case_unrooted_garbage_reclaimed},
     {"unrooted_garbage_reclaimed_interior", case_unrooted_garbage_reclaimed_interior},
+    {"finalizable_garbage_under_limit", case_finalizable_garbage_under_limit},
+    {"resurrecting_garbage_under_limit", case_resurrecting_garbage_under_limit},
     {"immortal_objects", case_immortal_objects},
     {"refcounts_match_model", case_refcounts_match_model},
     {"heap_limit_live_data_ooms", case_heap_limit_live_data_ooms},

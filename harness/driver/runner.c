@@ -465,6 +465,11 @@ bool runner_execute(runner *r) {
                         "why", "not run", "events");
       }
       json_t *sj = label_record(rec, c, w, h->label, h->kind == HEAP_FACTOR ? json_real(h->factor) : json_null(), limit, inv);
+      if (h->kind == HEAP_FACTOR) {
+        int from;
+        uint64_t base = base_heap(r, order[i].w, &from, &why);
+        if (base) json_object_set_new(sj, "base_bytes", json_integer((json_int_t)base));
+      }
       if (access(curve, R_OK) == 0) json_object_set_new(sj, "mmu_curve", json_string(curve_rel));
       write_ok &= results_append(&r->res, rec);
       json_object_set_new(r->done, key, json_true());
