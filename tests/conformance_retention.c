@@ -65,7 +65,7 @@ static void run_with_tuning(const char *tuning) {
     return;
   }
   verify_after_collections(h);
-  static const uint32_t sizes[] = {24, 16, 100, 1000, 4000};
+  static const uint32_t sizes[] = {24, 32, 40, 56, 16, 100, 1000, 4000};
   for (size_t s = 0; s < sizeof sizes / sizeof *sizes; s++)
     for (int f = 1; f >= 0; f--)
       if (!round_reclaimed(h, tuning, sizes[s], f)) goto done;
