@@ -20,6 +20,9 @@
  *   finalizers_in_garbage_cycles
  *   finalizer_resurrection
  *   finalizers_in_bulk                 400 finalizable objects in chains (conformance_finalizers.c)
+ *   unrooted_garbage_reclaimed
+ *   unrooted_garbage_reclaimed_interior  2000 dropped objects per round, default and
+ *                                      all_interior_pointers=1 (conformance_retention.c)
  *   finalizable_garbage_under_limit
  *   resurrecting_garbage_under_limit   chains of finalizable links holding subgraphs,
  *                                      dropped under a limit (conformance_finalizer_pressure.c)
@@ -61,6 +64,8 @@ static const conformance_case cases[] = {
     {"finalizers_in_garbage_cycles", case_finalizers_in_garbage_cycles},
     {"finalizer_resurrection", case_finalizer_resurrection},
     {"finalizers_in_bulk", case_finalizers_in_bulk},
+    {"unrooted_garbage_reclaimed", case_unrooted_garbage_reclaimed},
+    {"unrooted_garbage_reclaimed_interior", case_unrooted_garbage_reclaimed_interior},
     {"finalizable_garbage_under_limit", case_finalizable_garbage_under_limit},
     {"resurrecting_garbage_under_limit", case_resurrecting_garbage_under_limit},
     {"immortal_objects", case_immortal_objects},
