@@ -359,7 +359,7 @@ static bool is_done(const runner *r, planned p, int inv) {
 static bool needs_more(const runner *r, planned p) {
   stats_config cs = stats_of_config(r->res.records, r->s.collectors[p.c].label, r->s.workloads[p.w].label, r->s.heaps[p.h].label);
   if (!cs.ok || cs.ok < cs.runs) return false;
-  return cs.ok < 2 || cs.wall.ci95 > r->s.converge_ci * cs.wall.mean;
+  return !stats_converged(&cs.wall, r->s.converge_ci);
 }
 
 typedef struct exec_progress { size_t done, total; double t0; } exec_progress;
@@ -560,7 +560,7 @@ static void summary_row(const runner *r, FILE *fs, int c, int w, int h) {
   stats_config base = stats_of_config(r->res.records, s->baseline, wl, hl);
   stats_config cs = stats_of_config(r->res.records, cl, wl, hl);
   double norm = cs.ok && base.ok ? cs.wall.mean / base.wall.mean : NAN;
-  double ci_rel = cs.ok >= 2 && cs.wall.mean > 0 ? cs.wall.ci95 / cs.wall.mean : NAN;
+  double ci_rel = stats_ci_share(&cs.wall);
   bool wide = !isnan(ci_rel) && ci_rel > s->ci_warn;
   char factor[32], normtxt[32] = "";
   factor_text(&s->heaps[h], factor, sizeof factor);
@@ -631,7 +631,7 @@ static void print_convergence(const runner *r) {
         stats_config cs = stats_of_config(r->res.records, s->collectors[c].label, s->workloads[w].label, s->heaps[h].label);
         if (!cs.ok) continue;
         all++;
-        met += cs.ok >= 2 && cs.wall.ci95 <= s->converge_ci * cs.wall.mean;
+        met += stats_converged(&cs.wall, s->converge_ci);
       }
   printf("\nconvergence: %d of %d configuration(s) reached a 95%% CI within %.1f%% of the mean (at most %d invocations)\n",
          met, all, s->converge_ci * 100, s->converge_max);

@@ -27,6 +27,15 @@ stats_summary stats_summarise(double *x, size_t n) {
   return s;
 }
 
+double stats_ci_share(const stats_summary *s) {
+  return s->n >= 2 && s->mean > 0 ? s->ci95 / s->mean : NAN;
+}
+
+bool stats_converged(const stats_summary *s, double target) {
+  double share = stats_ci_share(s);
+  return !isnan(share) && share <= target;
+}
+
 double stats_geomean(const double *x, size_t n) {
   if (n == 0) return 0;
   double sum = 0;

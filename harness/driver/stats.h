@@ -5,6 +5,7 @@
 #define STATS_H
 
 #include <jansson.h>
+#include <stdbool.h>
 #include <stddef.h>
 
 typedef struct stats_summary {
@@ -17,6 +18,12 @@ typedef struct stats_summary {
 
 /* x is sorted in place. */
 stats_summary stats_summarise(double *x, size_t n);
+/* The CI's half-width as a share of the mean: NAN when n < 2 or the mean is not
+ * positive (no interval to judge). */
+double stats_ci_share(const stats_summary *s);
+/* Whether the CI is within target of the mean (convergence mode's test): false
+ * while there is no interval. */
+bool stats_converged(const stats_summary *s, double target);
 /* One suite configuration (collector, workload and heap labels) over a results
  * folder's records: its runs, the ok ones, and their per-iteration wall and GC
  * times (timing / timed iterations) and mean peak heap.  The summary table and
