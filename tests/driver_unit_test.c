@@ -277,7 +277,8 @@ static double geo_of(const lbo_table *t, const char *heap, const char *c, lbo_me
 
 /* Hand-computed (costs per iteration; distilled = total - gc):
  *   gcbench 2x: rc 100-40 = 60, gen 80-30 = 50, nogc oom: MDC 50; rc 1.0, gen 0.6;
- *               cpu: rc 110-40 = 70, gen 90-30 = 60: rc 110/60-1, gen 0.5
+ *               cpu (pauses at the run's cpu/wall rate): rc 80 - 40 * 0.8 = 48,
+ *               gen 60 - 30 * 0.75 = 37.5: MDC 37.5; rc 80/37.5-1, gen 0.6
  *   gcbench 3x: rc (90+110)/2 - 40 = 60, gen 70-20 = 50, nogc 45-0: MDC 45
  *   quads 2x:   rc 200-100 = 100, gen 150-30 = 120: MDC 100; rc 1.0, gen 0.5; no cpu_ns
  *   geomean 2x wall: rc sqrt(2 * 2) - 1 = 1, gen sqrt(1.6 * 1.5) - 1
@@ -289,8 +290,8 @@ static void test_lbo(void) {
   check(ok, "LBO suite: %s", err);
   if (!ok) return;
   json_t *recs = json_array();
-  add_record(recs, "rc", "gcbench", "2.00x", "ok", 100, 110, 40, 1);
-  add_record(recs, "gen", "gcbench", "2.00x", "ok", 80, 90, 30, 1);
+  add_record(recs, "rc", "gcbench", "2.00x", "ok", 100, 80, 40, 1);
+  add_record(recs, "gen", "gcbench", "2.00x", "ok", 80, 60, 30, 1);
   add_record(recs, "nogc", "gcbench", "2.00x", "oom", 10, 10, 0, 1);
   add_record(recs, "rc", "gcbench", "3.00x", "ok", 90, 90, 40, 1);
   add_record(recs, "rc", "gcbench", "3.00x", "ok", 110, 110, 40, 2);
@@ -304,8 +305,8 @@ static void test_lbo(void) {
   check(near(lbo_of(&t, "gcbench", "2.00x", "rc", LBO_WALL), 1.0, 1e-12), "gcbench 2x rc wall");
   check(near(lbo_of(&t, "gcbench", "2.00x", "gen", LBO_WALL), 0.6, 1e-12), "gcbench 2x gen wall");
   check(!find_row(&t, "gcbench", "2.00x", "nogc", LBO_WALL), "an oom run has no row");
-  check(near(lbo_of(&t, "gcbench", "2.00x", "rc", LBO_CPU), 110.0 / 60 - 1, 1e-12), "gcbench 2x rc cpu");
-  check(near(lbo_of(&t, "gcbench", "2.00x", "gen", LBO_CPU), 0.5, 1e-12), "gcbench 2x gen cpu");
+  check(near(lbo_of(&t, "gcbench", "2.00x", "rc", LBO_CPU), 80 / 37.5 - 1, 1e-12), "gcbench 2x rc cpu");
+  check(near(lbo_of(&t, "gcbench", "2.00x", "gen", LBO_CPU), 0.6, 1e-12), "gcbench 2x gen cpu");
   const lbo_row *r3 = find_row(&t, "gcbench", "3.00x", "rc", LBO_WALL);
   check(r3 && near(r3->total, 100, 1e-12) && near(r3->distilled, 60, 1e-12) && near(r3->mdc, 45, 1e-12) &&
             near(r3->lbo, 100.0 / 45 - 1, 1e-12) && r3->heap_factor == 3 && r3->heap_bytes == 1000,

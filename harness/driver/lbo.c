@@ -43,8 +43,12 @@ static bool record_cost(json_t *rec, lbo_metric m, double *total, double *gc) {
     *total = num(ir, "total");
     *gc = num(ir, "gc");
   } else {
+    double wall = num(t, "wall_ns");
     *total = num(t, m == LBO_WALL ? "wall_ns" : "cpu_ns");
     *gc = num(t, "gc_ns");
+    /* pauses are timed by the wall clock; their CPU time is taken to be their
+     * share of the wall time at the run's own CPU/wall rate */
+    if (m == LBO_CPU) *gc = wall > 0 ? *gc * *total / wall : NAN;
   }
   if (isnan(*total) || isnan(*gc)) return false;
   *total /= timed;

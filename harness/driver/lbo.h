@@ -9,7 +9,8 @@
  * no collector at all, and LBO_g = total_g / MDC - 1.  Costs are means over the
  * ok invocations, per timed iteration:
  *   wall          timing.wall_ns - timing.gc_ns (gc_ns: wall time in pauses)
- *   cpu           timing.cpu_ns  - timing.gc_ns
+ *   cpu           timing.cpu_ns  - timing.gc_ns * cpu_ns / wall_ns (pauses are
+ *                 timed by the wall clock: their CPU share is taken to be the run's)
  *   instructions  callgrind Ir total - Ir gc (the callgrind runs, no heap limit:
  *                 heap "callgrind"; inlined count updates are already gc there)
  * A lower bound: costs outside pauses (barriers, allocation, locality) stay in the
