@@ -1,12 +1,13 @@
 """fidelity_rings.py -- the `rings` scenario of fidelity_trace.c, in Python.
 
-pyperformance's gc_collect benchmark (REFERENCES.md, "Workloads"): rings of 21
-doubly linked nodes held by one list, the list dropped, then gc.collect().  The
-nodes use __slots__, so each is one tracked object with no instance dict, as a
-gclab node is.  Prints the transcript's answer lines ("collect N" before the
-rings are built, "rings RxN: collect N" after they are dropped); the statistics
-lines are not reproduced, since the Python program's own tracked allocations (the
-result of gc.get_stats() itself) move generation 0's count by a few objects.
+pyperformance's gc_collect benchmark (docs/references.md, "Workloads",
+"pyperformance gc_collect and gc_traversal"): rings of 21 doubly linked nodes
+held by one list, the list dropped, then gc.collect().  The nodes use __slots__,
+so each is one tracked object with no instance dict, as a gclab node is.  Prints
+the transcript's answer lines ("collect N" before the rings are built, "rings
+RxN: collect N" after they are dropped); the statistics lines are not
+reproduced, since the Python program's own tracked allocations (the result of
+gc.get_stats() itself) move generation 0's count by a few objects.
 """
 import gc
 

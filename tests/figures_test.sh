@@ -46,7 +46,9 @@ check "lbo has the wall, cpu and instructions panels" bash -c \
   "grep -q '>wall time<' '$full/figures/lbo.svg' && grep -q '>cpu time<' '$full/figures/lbo.svg' && grep -q 'instructions (callgrind' '$full/figures/lbo.svg'"
 check "lbo.csv: 4 collectors x 2 heaps x 2 metrics + 4 instruction rows" test "$(tail -n +2 "$full/figures/data/lbo.csv" | wc -l)" -eq 20
 check "lbo's percentages are not negative" bash -c "! tail -n +2 '$full/figures/data/lbo.csv' | cut -d, -f5 | grep -q '^-'"
-check "pause_cdf names the reference heap" grep -q "heap 2x the minimum" "$full/figures/pause_cdf.svg"
+check "pause_cdf names the reference heap" grep -q "heap 2x the base heap" "$full/figures/pause_cdf.svg"
+check "titles name the heap policy and the base heaps" grep -q "fixed heaps, one base heap per workload" "$full/figures/time_vs_heap.svg"
+check "time_vs_heap_mib puts MiB on the heap axis" grep -q "heap size (MiB" "$full/figures/time_vs_heap_mib.svg"
 # every collector of the suite appears in the time figure's legend
 for c in $(sed -n 's/^collectors = "\(.*\)"$/\1/p' "$full/figures/data/figure.gp"); do
   check "collector $c in the legend of time_vs_heap" grep -q ">$c<" "$full/figures/time_vs_heap.svg"

@@ -52,6 +52,8 @@ refuse 2 "--seed needs a whole number" -- bench -c rc -w seed-gc --seed 18446744
 refuse 2 "--iterations needs a whole number" -- bench -c rc -w seed-gc --iterations 1000001
 refuse 2 "--warmup needs a whole number" -- bench -c rc -w seed-gc --warmup -1
 for v in nan inf -1 0 x; do refuse 2 "--timeout needs a number" -- bench -c rc -w seed-gc --timeout "$v"; done
+refuse 2 "unknown heap policy 'elastic'" -- bench -c rc -w seed-gc --heap-policy elastic
+refuse 2 "without its value" -- bench -c rc -w seed-gc --heap-policy
 refuse 2 "unknown collector ''" -- bench -c "" -w seed-gc
 refuse 2 "unknown workload ''" -- bench -c rc -w ""
 refuse 2 "unknown tuning key" -- bench -c rc -w seed-gc --tuning "$(head -c 20000 /dev/zero | tr '\0' a)=1"

@@ -2,13 +2,13 @@
  * binarytrees.c — the Computer Language Benchmarks Game's binary-trees, under its
  * current rules.
  *
- * Parameters (REFERENCES.md, "Workloads"): a node is two pointers and nothing else;
- * minDepth 4, maxDepth = max(6, N); a stretch tree of depth maxDepth + 1 is built,
- * checked and dropped; a long-lived tree of depth maxDepth is built and kept; then for
- * d = 4, 6, .. maxDepth, 1 << (maxDepth - d + minDepth) trees of depth d are built
- * bottom-up (both children before their parent), checked and dropped one at a time;
- * finally the long-lived tree is checked.  check(tree) is the tree's node count, and
- * the output lines are the benchmark's own:
+ * Parameters (docs/references.md, "Workloads", "binary-trees"): a node is two pointers
+ * and nothing else; minDepth 4, maxDepth = max(6, N); a stretch tree of depth maxDepth
+ * + 1 is built, checked and dropped; a long-lived tree of depth maxDepth is built and
+ * kept; then for d = 4, 6, .. maxDepth, 1 << (maxDepth - d + minDepth) trees of depth d
+ * are built bottom-up (both children before their parent), checked and dropped one at a
+ * time; finally the long-lived tree is checked.  check(tree) is the tree's node count,
+ * and the output lines are the benchmark's own:
  *
  *     stretch tree of depth 22	 check: 8388607
  *     2097152	 trees of depth 4	 check: 65011712

@@ -3,19 +3,19 @@
  * at their parent, with subtrees replaced round after round: the knob that shows
  * where counting alone stops working.
  *
- * The generator is the rtgc-style one of REFERENCES.md ("Workloads", tunable
- * generators): trees whose nodes get parent back-pointers with a chosen percentage,
- * and a replacement rate.  A node is three pointer fields (left, right, parent) and
- * 8 raw bytes (its height and its heap-order index: root 1, children 2i and 2i+1).
- * Each node built gets a parent back-pointer with probability pct/100 — each such
- * pointer closes a two-node cycle with the parent's child field.  One tree of the
- * given depth is built bottom-up and kept; then each round picks a random subtree
- * (its root at a random depth from 2 down to the leaves, reached by random turns)
- * and replaces it with a freshly built one of the same shape.  The old subtree is
- * garbage: counting frees its acyclic part at once; its cycles (and everything they
- * hold, including a back-pointer into the live tree) only a cycle collector can
- * reclaim.  With pct=0 pure counting leaks nothing; with pct>0 it leaks a share of
- * every replaced subtree, and the record's leaked_bytes says how much.
+ * The generator is the rtgc-style one of docs/references.md ("Workloads", "Tunable
+ * generators and traces"): trees whose nodes get parent back-pointers with a chosen
+ * percentage, and a replacement rate.  A node is three pointer fields (left, right,
+ * parent) and 8 raw bytes (its height and its heap-order index: root 1, children 2i and
+ * 2i+1).  Each node built gets a parent back-pointer with probability pct/100 — each
+ * such pointer closes a two-node cycle with the parent's child field.  One tree of the
+ * given depth is built bottom-up and kept; then each round picks a random subtree (its
+ * root at a random depth from 2 down to the leaves, reached by random turns) and
+ * replaces it with a freshly built one of the same shape.  The old subtree is garbage:
+ * counting frees its acyclic part at once; its cycles (and everything they hold,
+ * including a back-pointer into the live tree) only a cycle collector can reclaim.
+ * With pct=0 pure counting leaks nothing; with pct>0 it leaks a share of every replaced
+ * subtree, and the record's leaked_bytes says how much.
  *
  * Sizes scale the tree and the rounds: quick depth 10 (2047 nodes) and 50 rounds,
  * default depth 16 (131 071 nodes) and 200 rounds, large depth 18 (524 287 nodes)

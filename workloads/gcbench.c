@@ -2,11 +2,11 @@
  * gcbench.c — GCBench: John Ellis and Pete Kovac's binary-tree benchmark, in Hans
  * Boehm's version.
  *
- * Parameters of the canonical run (REFERENCES.md, "Workloads"): kStretchTreeDepth 18,
- * kLongLivedTreeDepth 16, kArraySize 500000, kMinTreeDepth 4, kMaxTreeDepth 16.
- * TreeSize(d) = 2^(d+1) - 1 nodes; NumIters(d) = 2 * TreeSize(kStretchTreeDepth) /
- * TreeSize(d), so every depth allocates about the same number of nodes.  A node is
- * two pointers (left, right) and two ints (i, j).
+ * Parameters of the canonical run (docs/references.md, "Workloads", "GCBench"):
+ * kStretchTreeDepth 18, kLongLivedTreeDepth 16, kArraySize 500000, kMinTreeDepth 4,
+ * kMaxTreeDepth 16.  TreeSize(d) = 2^(d+1) - 1 nodes; NumIters(d) = 2 *
+ * TreeSize(kStretchTreeDepth) / TreeSize(d), so every depth allocates about the same
+ * number of nodes.  A node is two pointers (left, right) and two ints (i, j).
  *
  *   1. Stretch the heap: build a tree of the stretch depth bottom-up and drop it.
  *   2. Build the long-lived tree top-down and the long-lived array of doubles (one

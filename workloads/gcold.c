@@ -2,7 +2,7 @@
  * gcold.c — GCOld: Dave Detlefs's old-generation benchmark in Will Clinger's
  * rewrite (GCOld.java 1.0, and GCOld.sch, Larceny's translation of GCOld.java 2.0a).
  *
- * Arguments (REFERENCES.md, "Workloads"), here --param keys:
+ * Arguments (docs/references.md, "Workloads", "GCOld"), here --param keys:
  *   size       live storage in megabytes, held as balanced binary trees of height 14
  *              in one array of old trees (size * 10^6 / treeSize of them);
  *   work       units of non-allocating mutator work per byte of young allocation

@@ -3,21 +3,20 @@
  * Larceny's perm9.sch, 1994-2007; Clinger's PermNKL.java), a memory-system
  * benchmark built on Zaks's permutation generator.
  *
- * The benchmark (REFERENCES.md, "Workloads"): `permutations` builds the list of
- * all N! permutations of (1 .. N) in the order of a grey code of pancake flips
- * (Gene Luks's P_n: repeat n-1 times { P_{n-1}; F_n }, then P_{n-1}, where F_n
- * reverses the top n elements).  Each flip conses only the n reversed elements
- * onto the unchanged tail of the previous permutation, so the permutations share
- * their tails (perm9: 1,349,289 pairs here, 1,349,288 by the original's comment,
- * instead of the 3,628,800 of unshared lists), and every new
- * permutation is consed onto the front of the result list.  MpermNKL-benchmark
- * M N K L keeps a queue of K such lists: K - L are computed before the rounds;
- * each of the M rounds fills the queue's last L positions with freshly computed
- * lists and then shifts the queue by L, dropping its oldest L lists.  Object
- * lifetimes are thus spread uniformly between two volumes fixed by N, K and L.
- * Each round ends with the original's check: the queue's first and (K-L)th lists
- * start with equal permutations, and the sum of every element of every
- * permutation in the first list is N(N+1)N!/2.
+ * The benchmark (docs/references.md, "Workloads", "mperm"): `permutations` builds the
+ * list of all N! permutations of (1 .. N) in the order of a grey code of pancake flips
+ * (Gene Luks's P_n: repeat n-1 times { P_{n-1}; F_n }, then P_{n-1}, where F_n reverses
+ * the top n elements).  Each flip conses only the n reversed elements onto the
+ * unchanged tail of the previous permutation, so the permutations share their tails
+ * (perm9: 1,349,289 pairs here, 1,349,288 by the original's comment, instead of the
+ * 3,628,800 of unshared lists), and every new permutation is consed onto the front of
+ * the result list.  MpermNKL-benchmark M N K L keeps a queue of K such lists: K - L are
+ * computed before the rounds; each of the M rounds fills the queue's last L positions
+ * with freshly computed lists and then shifts the queue by L, dropping its oldest L
+ * lists.  Object lifetimes are thus spread uniformly between two volumes fixed by N, K
+ * and L.  Each round ends with the original's check: the queue's first and (K-L)th lists
+ * start with equal permutations, and the sum of every element of every permutation in
+ * the first list is N(N+1)N!/2.
  *
  * The classic configuration is 10:9:2:1 (`tenperm9`); Larceny's current
  * benchmark input is 20:10:2:1.  Here --param m, n, k, l set them:

@@ -2,7 +2,8 @@
  * py_gc_collect.c — pyperformance's gc_collect benchmark: one collection that
  * finds a great deal of cyclic garbage.
  *
- * The benchmark (REFERENCES.md, "Workloads"; pyperformance's bm_gc_collect):
+ * The benchmark (docs/references.md, "Workloads", "pyperformance gc_collect and
+ * gc_traversal"; pyperformance's bm_gc_collect):
  *
  *     def create_cycle(node, n_links):      # node -> 20 new nodes -> node
  *         current = node

@@ -2,7 +2,8 @@
  * py_gc_traversal.c — pyperformance's gc_traversal benchmark: collections that
  * find nothing, over a live structure with many edges.
  *
- * The benchmark (REFERENCES.md, "Workloads"; pyperformance's bm_gc_traversal):
+ * The benchmark (docs/references.md, "Workloads", "pyperformance gc_collect and
+ * gc_traversal"; pyperformance's bm_gc_traversal):
  *
  *     def create_recursive_containers(n_levels):
  *         current_list = []

@@ -2,13 +2,13 @@
  * quads.c — Whippet's "quads" benchmark (Andy Wingo, benchmarks/quads.c): a fixed
  * working set beside an allocation-heavy stream of short-lived quad trees.
  *
- * Shape (REFERENCES.md, "Workloads", and Whippet's benchmarks/README.md): one
- * long-lived quad tree of depth N is built bottom-up (depth 10: 1,398,101 nodes) and
- * validated; then 20 rounds, each allocating a fixed amount of garbage as quad trees
- * of depth 3 (85 nodes each, dropped at once) and validating the long-lived tree
- * again.  Whippet's node is four pointers; here a node also carries 8 raw bytes
- * (its height and its heap-order index: root 0, children 4i+1 .. 4i+4), so that
- * validation checks payloads as well as shape.
+ * Shape (docs/references.md, "Workloads", "Whippet quads"; and Whippet's
+ * benchmarks/README.md): one long-lived quad tree of depth N is built bottom-up (depth
+ * 10: 1,398,101 nodes) and validated; then 20 rounds, each allocating a fixed amount of
+ * garbage as quad trees of depth 3 (85 nodes each, dropped at once) and validating the
+ * long-lived tree again.  Whippet's node is four pointers; here a node also carries 8
+ * raw bytes (its height and its heap-order index: root 0, children 4i+1 .. 4i+4), so
+ * that validation checks payloads as well as shape.
  *
  * Garbage per round: Whippet sizes the heap as the live tree's bytes times a
  * multiplier m and allocates heap/7.5 per round (13% of the heap).  The harness sizes

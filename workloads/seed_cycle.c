@@ -1,7 +1,8 @@
 /*
  * seed_cycle.c — the seed's second experiment: a reference cycle outlives its names.
  *
- * The blog post's Python session (REFERENCES.md, "The seed", experiment 2):
+ * The blog post's Python session (docs/references.md,
+ * "The seed experiments", experiment 2):
  *
  *     a = Node(); b = Node()
  *     a.other = b; b.other = a    # a -> b -> a

@@ -1,7 +1,8 @@
 /*
  * seed_finalizer.c — the seed's fourth experiment: when does __del__ run?
  *
- * The blog post's Python session (REFERENCES.md, "The seed", experiment 4):
+ * The blog post's Python session (docs/references.md,
+ * "The seed experiments", experiment 4):
  *
  *     class Noisy:
  *         def __del__(self): print("finalized")

@@ -1,7 +1,8 @@
 /*
  * seed_gc.c — the seed's third experiment: the knobs of Python's gc module.
  *
- * The blog post's Python session (REFERENCES.md, "The seed", experiment 3):
+ * The blog post's Python session (docs/references.md,
+ * "The seed experiments", experiment 3):
  *
  *     gc.isenabled()      # True by default
  *     gc.collect()        # the number of unreachable objects found (0: none yet)

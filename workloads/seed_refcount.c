@@ -1,7 +1,8 @@
 /*
  * seed_refcount.c — the seed's first experiment: two names, one cached small int.
  *
- * The blog post's Python session (REFERENCES.md, "The seed", experiment 1):
+ * The blog post's Python session (docs/references.md,
+ * "The seed experiments", experiment 1):
  *
  *     a = 42; b = 42          # both names are bound to CPython's cached int 42
  *     sys.getrefcount(a)      # above 1: the cache holds it as well as the names

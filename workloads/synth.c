@@ -2,9 +2,9 @@
  * synth.c — a seeded, tunable allocation generator: one workload whose heap
  * behaviour is set by parameters rather than by a program.
  *
- * Origins (REFERENCES.md, "Workloads", tunable generators): GCPerfSim's size
- * ranges and survival rates, the rtgc-style generators' cycle and replacement
- * percentages, and GCOld's old-generation pointer mutations, in one loop.
+ * Origins (docs/references.md, "Workloads", "Tunable generators and traces"):
+ * GCPerfSim's size ranges and survival rates, the rtgc-style generators' cycle and
+ * replacement percentages, and GCOld's old-generation pointer mutations, in one loop.
  *
  * The heap it builds: a live set of `live_kb` KiB of object bytes, held in a
  * table of slots (one rooted spine of 1024-slot chunk objects) and first filled

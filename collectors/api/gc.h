@@ -36,8 +36,10 @@
  *    status `oom`).  0 means no limit.
  *
  * 5. Leaks are a result.  At the end of a run all roots are dropped and gc_collect()
- *    runs once more; what the collector still holds is reported as leaked (pure
- *    reference counting leaks every cycle).
+ *    runs until a collection runs no finalizer and frees nothing (at most 4 times:
+ *    a tracing collector frees a finalized object, and what only it reached, at the
+ *    collection after the one that found it); what the collector still holds then
+ *    is reported as leaked (pure reference counting leaks every cycle).
  *
  * 6. Finalizers.  gc_alloc_finalizable() attaches a finalizer that runs at most once,
  *    when the collector finds the object unreachable: at once for counting

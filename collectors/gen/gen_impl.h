@@ -2,7 +2,7 @@
  * gen_impl.h — a generational collector: the object header, the heap, and the
  * inline fast paths (allocation, the write barrier, roots).
  *
- * Two generations (Appel 1989; REFERENCES.md, "Generational collection"):
+ * Two generations (Appel 1989; docs/references.md, "Generational collection"):
  *
  *   young  one reserved address range [young_lo, young_lo + young_span) holding the
  *          eden, where the mutator bump-allocates, and — when objects must survive
