@@ -20,7 +20,7 @@ check() { # check DESCRIPTION COMMAND...: passes when the command succeeds
 # -L: the runfiles are symlinks to the sources, which must stay untouched
 fresh_copy() { rm -rf "$1" && cp -rL "$fixture" "$1" && chmod -R u+w "$1"; }
 
-figures=(time_vs_heap gc_time_vs_heap geomean_vs_heap time_bars pause_cdf mmu
+figures=(time_vs_heap gc_time_vs_heap geomean_vs_heap lbo time_bars pause_cdf mmu
          counters_Ir counters_D1_misses counters_LL_misses memory leaked rc_traffic finalization)
 
 # --- every figure, every format -------------------------------------------------
@@ -34,12 +34,18 @@ for f in "${figures[@]}"; do
     check "figures/$f.$ext exists and is not empty" test -s "$full/figures/$f.$ext"
   done
 done
-for t in times memory leaked rc_traffic finalization pauses_1 mmu_1 counters_Ir figure; do
+for t in lbo times memory leaked rc_traffic finalization pauses_1 mmu_1 counters_Ir figure; do
   ext=csv; [[ $t == figure ]] && ext=gp
   check "figures/data/$t.$ext exists and is not empty" test -s "$full/figures/data/$t.$ext"
 done
 # the counters' source and the reference heap are said in the titles
 check "counters_Ir names callgrind as its source" grep -q "callgrind" "$full/figures/counters_Ir.svg"
+# the lbo figure: a panel per metric (wall, cpu, and the callgrind runs' instructions),
+# its table the geometric means of every collector at every heap factor
+check "lbo has the wall, cpu and instructions panels" bash -c \
+  "grep -q '>wall time<' '$full/figures/lbo.svg' && grep -q '>cpu time<' '$full/figures/lbo.svg' && grep -q 'instructions (callgrind' '$full/figures/lbo.svg'"
+check "lbo.csv: 4 collectors x 2 heaps x 2 metrics + 4 instruction rows" test "$(tail -n +2 "$full/figures/data/lbo.csv" | wc -l)" -eq 20
+check "lbo's percentages are not negative" bash -c "! tail -n +2 '$full/figures/data/lbo.csv' | cut -d, -f5 | grep -q '^-'"
 check "pause_cdf names the reference heap" grep -q "heap 2x the base heap" "$full/figures/pause_cdf.svg"
 check "titles name the heap policy and the base heaps" grep -q "fixed heaps, one base heap per workload" "$full/figures/time_vs_heap.svg"
 check "time_vs_heap_mib puts MiB on the heap axis" grep -q "heap size (MiB" "$full/figures/time_vs_heap_mib.svg"
@@ -67,7 +73,8 @@ check "figures exits 0 with data missing: $out" test $? -eq 0
 for f in time_vs_heap mmu counters finalization; do
   check "$f skipped with a note" grep -qE "figures: $f +skipped: " <<<"$out"
 done
-for f in time_bars pause_cdf memory rc_traffic; do
+check "lbo without callgrind runs: no instructions panel" bash -c "! grep -q 'instructions (callgrind' '$part/figures/lbo.svg'"
+for f in time_bars pause_cdf memory rc_traffic lbo; do
   check "$f still drawn with other data missing" test -s "$part/figures/$f.svg"
 done
 check "no stale figure from the full draw" test ! -e "$part/figures/mmu.svg"

@@ -91,6 +91,7 @@ static int run_suite(int argc, char **argv, bool minheap_only) {
   int mismatches = 0;
   if (ok && !minheap_only) {
     ok = runner_execute(&r) && runner_measure(&r);
+    ok &= runner_check_load(&r);
     mismatches = runner_summarise(&r);
     if (mismatches < 0) ok = false;
     printf("\nresults: %s/\n", r.res.dir);

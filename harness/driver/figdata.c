@@ -16,6 +16,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "harness/driver/lbo.h"
 #include "harness/driver/results.h"
 #include "harness/driver/stats.h"
 #include "harness/driver/suite.h"
@@ -526,6 +527,43 @@ static bool base_heap_table(fd_ctx *x) {
 }
 
 /* ==================================================================
+ * Lower-bound overhead
+ * ================================================================== */
+
+/* The geometric means of lbo.c as one table (metric, collector, heap factor, LBO
+ * in percent; the callgrind runs' instructions have no factor), and in figure.gp
+ * lbo_metrics, the metrics present in panel order. */
+static bool lbo_table_write(fd_ctx *x) {
+  lbo_table t = lbo_compute(x->records, &x->s);
+  char *text = NULL;
+  size_t len = 0;
+  FILE *f = open_memstream(&text, &len);
+  fprintf(f, "metric,ci,collector,heap_factor,lbo_pct,workloads\n");
+  bool present[LBO_NMETRICS] = {0};
+  for (size_t i = 0; i < t.ngeo; i++) {
+    const lbo_geo *g = &t.geo[i];
+    int ci = 0;
+    while (ci < x->s.ncollectors && strcmp(x->s.collectors[ci].label, g->collector)) ci++;
+    fprintf(f, "%s,%d,", lbo_metric_names[g->metric], ci + 1);
+    word(f, g->collector);
+    fprintf(f, ",");
+    if (!isnan(g->heap_factor)) fprintf(f, "%g", g->heap_factor);
+    fprintf(f, ",%.4f,%zu\n", 100 * g->lbo, g->workloads);
+    present[g->metric] = true;
+  }
+  fclose(f);
+  fprintf(x->gp, "lbo_metrics = \"");
+  for (int m = 0, n = 0; m < LBO_NMETRICS; m++)
+    if (present[m]) fprintf(x->gp, "%s%s", n++ ? " " : "", lbo_metric_names[m]);
+  fprintf(x->gp, "\"\n");
+  if (t.ngeo && !results_write_atomic(x->data, "lbo.csv", text, len)) x->write_failed = true;
+  bool any = t.ngeo > 0;
+  free(text);
+  lbo_free(&t);
+  return any;
+}
+
+/* ==================================================================
  * The plan
  * ================================================================== */
 
@@ -617,6 +655,7 @@ bool figdata_write(const char *dir, fig_plan *plan, char *err, size_t errlen) {
            sum && factors ? "the records predate base heaps (no suite.base_bytes)" : why_heap);
   plan_add(plan, "geomean_vs_heap", sum && factors && has_data_rows(dir, "geomean.csv"),
            sum && factors ? "the baseline completed at no heap (geomean.csv is empty)" : why_heap);
+  plan_add(plan, "lbo", lbo_table_write(&x), "no ok run at a heap factor and no callgrind run");
   plan_add(plan, "time_bars", times_table(&x), "no ok run at the reference heap");
   plan_add(plan, "pause_cdf", per_workload_tables(&x, "pauses", "ci,collector,upper_ns,fraction", pause_rows),
            "no run recorded a pause histogram at the reference heap");

@@ -14,6 +14,7 @@
 
 #include "harness/driver/collectors.h"
 #include "harness/driver/invocation.h"
+#include "harness/driver/lbo.h"
 #include "harness/driver/minheap.h"
 #include "harness/driver/stats.h"
 #include "harness/driver/summary.h"
@@ -77,6 +78,29 @@ static json_t *prologue(const suite *s, int argc, char **argv) {
                    "compiler_flags", "-O2 -g (bazel -c opt, .bazelrc)", "papi", papi_prologue());
 }
 
+bool runner_check_load(runner *r) {
+  cpu_sample end = cpu_sample_now();
+  double cores = cpu_other_cores(r->session_start, end);
+  bool warn = cores > CPU_OTHER_WARN;
+  if (!end.ok) printf("note: /proc/stat unreadable: the other processes' CPU use is unknown\n");
+  else if (warn)
+    printf("warning: other processes used %.2f cores on average during this session (more than %.1f): timings may be "
+           "disturbed (metadata.json competing_cpu)\n", cores, CPU_OTHER_WARN);
+  char *text = results_read_file(r->res.dir, "metadata.json");
+  json_t *m = text ? json_loads(text, 0, NULL) : NULL;
+  free(text);
+  if (!json_is_object(m)) { json_decref(m); return true; } /* nothing to add to */
+  json_t *list = json_object_get(m, "competing_cpu");
+  if (!json_is_array(list)) json_object_set_new(m, "competing_cpu", list = json_array());
+  json_array_append_new(list, json_pack("{s:b,s:f,s:f,s:b,s:o}", "measured", end.ok, "wall_s", end.wall_s - r->session_start.wall_s,
+                                        "other_cores", cores, "warning", warn, "load_average_end", first_line_of("/proc/loadavg")));
+  text = json_dumps(m, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+  bool ok = results_write_atomic(r->res.dir, "metadata.json", text, strlen(text));
+  free(text);
+  json_decref(m);
+  return ok;
+}
+
 /* ==================================================================
  * Starting and resuming
  * ================================================================== */
@@ -100,6 +124,7 @@ bool runner_start(runner *r, const char *suite_path, const char *parent, const c
   r->minheaps = json_object();
   r->done = json_object();
   r->tty = isatty(1);
+  r->session_start = cpu_sample_now();
   return ok;
 }
 
@@ -133,6 +158,7 @@ bool runner_resume(runner *r, const char *parent, const char *id) {
     json_object_set_new(r->done, key, json_true());
   }
   r->tty = isatty(1);
+  r->session_start = cpu_sample_now();
   printf("resuming %s: %zu run(s) already recorded\n", r->res.dir, json_object_size(r->done));
   return true;
 }
@@ -414,79 +440,122 @@ static json_t *label_record(json_t *rec, const suite_collector *c, const suite_w
   return sj;
 }
 
+/* The order of one invocation's configurations: workload, heap, collector, or
+ * shuffled with the invocation's own seed. */
+static void plan_invocation(const suite *s, planned *order, size_t nconfigs, gsl_rng *rng, int inv) {
+  for (size_t i = 0; i < nconfigs; i++)
+    order[i] = (planned){(int)(i % (size_t)s->ncollectors), (int)(i / (size_t)s->ncollectors / (size_t)s->nheaps),
+                         (int)(i / (size_t)s->ncollectors % (size_t)s->nheaps)};
+  if (s->shuffle) {
+    gsl_rng_set(rng, s->shuffle_seed + (uint64_t)inv);
+    gsl_ran_shuffle(rng, order, nconfigs, sizeof *order);
+  }
+}
+
+static bool is_done(const runner *r, planned p, int inv) {
+  char key[512];
+  run_key(key, sizeof key, r->s.collectors[p.c].label, r->s.workloads[p.w].label, r->s.heaps[p.h].label, inv);
+  return json_object_get(r->done, key) != NULL;
+}
+
+/* Convergence mode: a configuration runs again while every run of it so far was ok
+ * (a failing one will not converge) and its CI half-width is above the target
+ * share of its mean (or it has fewer than two ok runs). */
+static bool needs_more(const runner *r, planned p) {
+  stats_config cs = stats_of_config(r->res.records, r->s.collectors[p.c].label, r->s.workloads[p.w].label, r->s.heaps[p.h].label);
+  if (!cs.ok || cs.ok < cs.runs) return false;
+  return !stats_converged(&cs.wall, r->s.converge_ci);
+}
+
+typedef struct exec_progress { size_t done, total; double t0; } exec_progress;
+
+/* One configuration's run in invocation inv (skipped when its heap has no minimum),
+ * labelled and appended; false if writing failed. */
+static bool run_configuration(runner *r, planned p, int inv, exec_progress *ep) {
+  const suite_collector *c = &r->s.collectors[p.c];
+  const suite_workload *w = &r->s.workloads[p.w];
+  const suite_heap *h = &r->s.heaps[p.h];
+  char key[512], what[256];
+  run_key(key, sizeof key, c->label, w->label, h->label, inv);
+  snprintf(what, sizeof what, "%s %s %s #%d", c->label, w->label, h->label, inv);
+  progress(r, ep->done, ep->total, now_s() - ep->t0, what, NULL);
+  uint64_t limit = 0;
+  const char *why = NULL;
+  json_t *rec;
+  char curve[4800], curve_rel[600];
+  mmu_path(r, c->label, w->label, h->label, inv, curve, sizeof curve, curve_rel, sizeof curve_rel);
+  unlink(curve); /* a curve left by an interrupted run is not this run's */
+  if (heap_limit(r, p.w, p.h, &limit, &why)) {
+    rec = run_once(r, c, w, limit, curve, 0);
+  } else {
+    rec = json_pack("{s:i,s:s,s:s,s:s,s:s,s:s,s:{s:s,s:s,s:{}}}", "schema", 1, "collector", c->collector, "workload",
+                    w->workload, "size", w->size, "status", "skipped", "error", why, "counters", "source", "none",
+                    "why", "not run", "events");
+  }
+  json_t *sj = label_record(rec, c, w, h->label, h->kind == HEAP_FACTOR ? json_real(h->factor) : json_null(), limit, inv);
+  if (h->kind == HEAP_FACTOR) {
+    int from;
+    uint64_t base = base_heap(r, p.w, &from, &why);
+    if (base) json_object_set_new(sj, "base_bytes", json_integer((json_int_t)base));
+  }
+  if (access(curve, R_OK) == 0) json_object_set_new(sj, "mmu_curve", json_string(curve_rel));
+  bool write_ok = results_append(&r->res, rec);
+  json_object_set_new(r->done, key, json_true());
+  char result[96], d[32];
+  json_t *t = json_object_get(rec, "timing");
+  snprintf(result, sizeof result, "%s%s%s", str(rec, "status"), t ? " " : "",
+           t ? summary_duration((double)json_integer_value(json_object_get(t, "wall_ns")), d, sizeof d) : "");
+  progress(r, ++ep->done, ep->total, now_s() - ep->t0, what, result);
+  json_decref(rec);
+  return write_ok;
+}
+
+/* Which configurations of invocation inv run: all not yet recorded up to the
+ * suite's invocations; beyond them (convergence mode) those that need more.
+ * Returns how many are wanted or already recorded (0: convergence is over). */
+static size_t select_runs(const runner *r, const planned *order, size_t nconfigs, int inv, bool *run, size_t *count) {
+  size_t alive = 0;
+  *count = 0;
+  for (size_t i = 0; i < nconfigs; i++) {
+    bool done = is_done(r, order[i], inv);
+    run[i] = !done && (inv <= r->s.invocations || needs_more(r, order[i]));
+    alive += done || run[i];
+    *count += run[i];
+  }
+  return alive;
+}
+
 bool runner_execute(runner *r) {
   const suite *s = &r->s;
-  size_t nconfigs = (size_t)s->ncollectors * (size_t)s->nworkloads * (size_t)s->nheaps;
+  size_t nconfigs = (size_t)s->ncollectors * (size_t)s->nworkloads * (size_t)s->nheaps, count;
   planned *order = malloc(nconfigs * sizeof *order);
-  size_t total = 0, done = 0;
-  for (int inv = 1; inv <= s->invocations; inv++)
-    for (size_t i = 0; i < nconfigs; i++) {
-      int c = (int)(i % (size_t)s->ncollectors), h = (int)(i / (size_t)s->ncollectors % (size_t)s->nheaps);
-      int w = (int)(i / (size_t)s->ncollectors / (size_t)s->nheaps);
-      char key[512];
-      run_key(key, sizeof key, s->collectors[c].label, s->workloads[w].label, s->heaps[h].label, inv);
-      if (!json_object_get(r->done, key)) total++;
-    }
+  bool *run = malloc(nconfigs * sizeof *run), write_ok = true;
+  exec_progress ep = {0};
   gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
-  bool write_ok = true;
+  for (int inv = 1; inv <= s->invocations; inv++) {
+    plan_invocation(s, order, nconfigs, rng, inv);
+    select_runs(r, order, nconfigs, inv, run, &count);
+    ep.total += count;
+  }
   char mmu_dir[4200];
   snprintf(mmu_dir, sizeof mmu_dir, "%s/mmu", r->res.dir);
   mkdir(mmu_dir, 0777); /* may exist already (a resumed run) */
-  double t0 = now_s();
-  for (int inv = 1; inv <= s->invocations; inv++) {
-    /* configurations interleaved within the invocation: workload, heap, collector */
-    for (size_t i = 0; i < nconfigs; i++)
-      order[i] = (planned){(int)(i % (size_t)s->ncollectors), (int)(i / (size_t)s->ncollectors / (size_t)s->nheaps),
-                           (int)(i / (size_t)s->ncollectors % (size_t)s->nheaps)};
-    if (s->shuffle) {
-      gsl_rng_set(rng, s->shuffle_seed + (uint64_t)inv);
-      gsl_ran_shuffle(rng, order, nconfigs, sizeof *order);
+  ep.t0 = now_s();
+  int last = s->converge_max > s->invocations ? s->converge_max : s->invocations;
+  for (int inv = 1; inv <= last && write_ok; inv++) {
+    plan_invocation(s, order, nconfigs, rng, inv);
+    size_t alive = select_runs(r, order, nconfigs, inv, run, &count);
+    if (inv > s->invocations) {
+      if (!alive) break;
+      ep.total += count;
     }
-    for (size_t i = 0; i < nconfigs; i++) {
-      const suite_collector *c = &s->collectors[order[i].c];
-      const suite_workload *w = &s->workloads[order[i].w];
-      const suite_heap *h = &s->heaps[order[i].h];
-      char key[512], what[256];
-      run_key(key, sizeof key, c->label, w->label, h->label, inv);
-      if (json_object_get(r->done, key)) continue;
-      snprintf(what, sizeof what, "%s %s %s #%d", c->label, w->label, h->label, inv);
-      progress(r, done, total, now_s() - t0, what, NULL);
-      uint64_t limit = 0;
-      const char *why = NULL;
-      json_t *rec;
-      char curve[4800], curve_rel[600];
-      mmu_path(r, c->label, w->label, h->label, inv, curve, sizeof curve, curve_rel, sizeof curve_rel);
-      unlink(curve); /* a curve left by an interrupted run is not this run's */
-      if (heap_limit(r, order[i].w, order[i].h, &limit, &why)) {
-        rec = run_once(r, c, w, limit, curve, 0);
-      } else {
-        rec = json_pack("{s:i,s:s,s:s,s:s,s:s,s:s,s:{s:s,s:s,s:{}}}", "schema", 1, "collector", c->collector, "workload",
-                        w->workload, "size", w->size, "status", "skipped", "error", why, "counters", "source", "none",
-                        "why", "not run", "events");
-      }
-      json_t *sj = label_record(rec, c, w, h->label, h->kind == HEAP_FACTOR ? json_real(h->factor) : json_null(), limit, inv);
-      if (h->kind == HEAP_FACTOR) {
-        int from;
-        uint64_t base = base_heap(r, order[i].w, &from, &why);
-        if (base) json_object_set_new(sj, "base_bytes", json_integer((json_int_t)base));
-      }
-      if (access(curve, R_OK) == 0) json_object_set_new(sj, "mmu_curve", json_string(curve_rel));
-      write_ok &= results_append(&r->res, rec);
-      json_object_set_new(r->done, key, json_true());
-      char result[96];
-      json_t *t = json_object_get(rec, "timing");
-      char d[32];
-      snprintf(result, sizeof result, "%s%s%s", str(rec, "status"), t ? " " : "",
-               t ? summary_duration((double)json_integer_value(json_object_get(t, "wall_ns")), d, sizeof d) : "");
-      progress(r, ++done, total, now_s() - t0, what, result);
-      json_decref(rec);
-      if (!write_ok) break;
-    }
-    if (!write_ok) break;
+    for (size_t i = 0; i < nconfigs && write_ok; i++)
+      if (run[i]) write_ok = run_configuration(r, order[i], inv, &ep);
   }
   gsl_rng_free(rng);
   free(order);
-  printf("%zu run(s) in %.1f s\n", done, now_s() - t0);
+  free(run);
+  printf("%zu run(s) in %.1f s\n", ep.done, now_s() - ep.t0);
   return write_ok;
 }
 
@@ -572,6 +641,112 @@ static int count_checksum_mismatches(json_t *records) {
   return bad;
 }
 
+static void factor_text(const suite_heap *h, char *buf, size_t len) {
+  buf[0] = '\0';
+  if (h->kind == HEAP_FACTOR) snprintf(buf, len, "%g", h->factor);
+}
+
+/* The comparison with the baseline that assumes no distribution: a bootstrap 95%
+ * interval of the ratio of median times (fixed seed: reproducible) and the
+ * Mann-Whitney U p-value; empty cells when either side has no ok run. */
+static void baseline_cells(FILE *fs, json_t *records, const char *base, const char *c, const char *w, const char *h) {
+  double *x, *y;
+  size_t nx = stats_config_walls(records, c, w, h, &x), ny = stats_config_walls(records, base, w, h, &y);
+  stats_ratio br = stats_bootstrap_median_ratio(x, nx, y, ny, 20221, 2000);
+  double p = stats_mann_whitney_p(x, nx, y, ny);
+  if (isnan(br.ratio)) fprintf(fs, ",,,");
+  else fprintf(fs, ",%.4f,%.4f,%.4f", br.ratio, br.lo, br.hi);
+  if (isnan(p)) fprintf(fs, ",\n");
+  else fprintf(fs, ",%.4g\n", p);
+  free(x);
+  free(y);
+}
+
+/* One configuration: its summary.csv row and its line in the printed table (a '!'
+ * after the CI when it is wider than ci_warn of the mean). */
+static void summary_row(const runner *r, FILE *fs, int c, int w, int h) {
+  const suite *s = &r->s;
+  const char *cl = s->collectors[c].label, *wl = s->workloads[w].label, *hl = s->heaps[h].label;
+  stats_config base = stats_of_config(r->res.records, s->baseline, wl, hl);
+  stats_config cs = stats_of_config(r->res.records, cl, wl, hl);
+  double norm = cs.ok && base.ok ? cs.wall.mean / base.wall.mean : NAN;
+  double ci_rel = stats_ci_share(&cs.wall);
+  bool wide = !isnan(ci_rel) && ci_rel > s->ci_warn;
+  char factor[32], normtxt[32] = "";
+  factor_text(&s->heaps[h], factor, sizeof factor);
+  if (!isnan(norm)) snprintf(normtxt, sizeof normtxt, "%.4f", norm);
+  if (cs.ok) {
+    fprintf(fs, "%s,%s,%s,%s,%zu,%zu,%.0f,%.0f,%.0f,%.0f,%.4f,%.0f,%.0f,%.0f,%s,", cl, wl, hl, factor, cs.runs, cs.ok,
+            cs.wall.mean, cs.wall.median, cs.wall.sd, cs.wall.ci95, cs.wall.cv, cs.gc.mean, cs.gc.ci95, cs.peak_heap, normtxt);
+    if (isnan(ci_rel)) fprintf(fs, ",");
+    else fprintf(fs, "%.4f,%d", ci_rel, wide);
+    baseline_cells(fs, r->res.records, s->baseline, cl, wl, hl);
+  } else {
+    fprintf(fs, "%s,%s,%s,%s,%zu,0,,,,,,,,,,,,,,,\n", cl, wl, hl, factor, cs.runs);
+  }
+  char a[32], b[32], g[32], ci[40];
+  snprintf(ci, sizeof ci, "%s%s", cs.ok >= 2 ? summary_duration(cs.wall.ci95, b, sizeof b) : "-", wide ? " !" : "  ");
+  printf("%-14s %-8s %-14s %3zu %14s %14s %5.1f%% %8s %8s\n", wl, hl, cl, cs.ok,
+         cs.ok ? summary_duration(cs.wall.mean, a, sizeof a) : "-", ci, cs.wall.cv * 100,
+         cs.ok ? summary_duration(cs.gc.mean, g, sizeof g) : "-", isnan(norm) ? "-" : normtxt);
+  if (cs.ok >= 2 && cs.wall.cv > s->cv_warn)
+    printf("  warning: %s %s %s: coefficient of variation %.1f%% exceeds %.1f%%\n", cl, wl, hl, cs.wall.cv * 100,
+           s->cv_warn * 100);
+}
+
+/* geomean.csv's rows at one heap: per collector, over the workloads where both it
+ * and the baseline completed. */
+static void geomean_rows(const runner *r, FILE *fg, int h) {
+  const suite *s = &r->s;
+  char factor[32];
+  factor_text(&s->heaps[h], factor, sizeof factor);
+  for (int c = 0; c < s->ncollectors; c++) {
+    double ratios[256];
+    size_t n = 0;
+    for (int w = 0; w < s->nworkloads && n < 256; w++) {
+      stats_config cs = stats_of_config(r->res.records, s->collectors[c].label, s->workloads[w].label, s->heaps[h].label);
+      stats_config base = stats_of_config(r->res.records, s->baseline, s->workloads[w].label, s->heaps[h].label);
+      if (cs.ok && base.ok) ratios[n++] = cs.wall.mean / base.wall.mean;
+    }
+    if (n) fprintf(fg, "%s,%s,%s,%zu,%.4f\n", s->collectors[c].label, s->heaps[h].label, factor, n, stats_geomean(ratios, n));
+  }
+}
+
+/* lbo.csv and lbo_geomean.csv when the records give any row (heap factors or
+ * callgrind runs), and the geometric means printed. */
+static bool write_lbo(runner *r) {
+  lbo_table t = lbo_compute(r->res.records, &r->s);
+  bool ok = true;
+  if (t.nrows) {
+    size_t len;
+    char *rows = lbo_rows_csv(&t, &len);
+    ok &= results_write_atomic(r->res.dir, "lbo.csv", rows, len);
+    free(rows);
+    char *geo = lbo_geo_csv(&t, &len);
+    ok &= results_write_atomic(r->res.dir, "lbo_geomean.csv", geo, len);
+    printf("\nlower-bound overhead (total / minimum distilled cost - 1), geometric mean over workloads:\n%s", geo);
+    free(geo);
+  }
+  lbo_free(&t);
+  return ok;
+}
+
+/* Convergence mode's outcome: how many configurations reached the target. */
+static void print_convergence(const runner *r) {
+  const suite *s = &r->s;
+  int met = 0, all = 0;
+  for (int h = 0; h < s->nheaps; h++)
+    for (int w = 0; w < s->nworkloads; w++)
+      for (int c = 0; c < s->ncollectors; c++) {
+        stats_config cs = stats_of_config(r->res.records, s->collectors[c].label, s->workloads[w].label, s->heaps[h].label);
+        if (!cs.ok) continue;
+        all++;
+        met += stats_converged(&cs.wall, s->converge_ci);
+      }
+  printf("\nconvergence: %d of %d configuration(s) reached a 95%% CI within %.1f%% of the mean (at most %d invocations)\n",
+         met, all, s->converge_ci * 100, s->converge_max);
+}
+
 int runner_summarise(runner *r) {
   const suite *s = &r->s;
   bool ok = results_write_csv(&r->res);
@@ -579,57 +754,27 @@ int runner_summarise(runner *r) {
   size_t sumlen = 0, geolen = 0;
   FILE *fs = open_memstream(&sum, &sumlen), *fg = open_memstream(&geo, &geolen);
   fprintf(fs, "collector,workload,heap,heap_factor,runs,ok,wall_mean_ns,wall_median_ns,wall_sd_ns,wall_ci95_ns,wall_cv,"
-              "gc_mean_ns,gc_ci95_ns,peak_heap_mean_bytes,normalised_wall\n");
+              "gc_mean_ns,gc_ci95_ns,peak_heap_mean_bytes,normalised_wall,wall_ci95_rel,ci_wide,"
+              "median_ratio,median_ratio_ci95_lo,median_ratio_ci95_hi,mann_whitney_p\n");
   fprintf(fg, "collector,heap,heap_factor,workloads,geomean_normalised_wall\n");
-  printf("\n%-14s %-8s %-14s %3s %14s %12s %6s %8s %8s\n", "workload", "heap", "collector", "n", "time/iter",
+  printf("\n%-14s %-8s %-14s %3s %14s %14s %6s %8s %8s\n", "workload", "heap", "collector", "n", "time/iter",
          "±95%", "cv", "gc", "vs base");
   for (int h = 0; h < s->nheaps; h++) {
-    for (int w = 0; w < s->nworkloads; w++) {
-      stats_config base = stats_of_config(r->res.records, s->baseline, s->workloads[w].label, s->heaps[h].label);
-      for (int c = 0; c < s->ncollectors; c++) {
-        const char *cl = s->collectors[c].label, *wl = s->workloads[w].label, *hl = s->heaps[h].label;
-        stats_config cs = stats_of_config(r->res.records, cl, wl, hl);
-        double norm = cs.ok && base.ok ? cs.wall.mean / base.wall.mean : NAN;
-        char factor[32] = "";
-        if (s->heaps[h].kind == HEAP_FACTOR) snprintf(factor, sizeof factor, "%g", s->heaps[h].factor);
-        char normtxt[32] = "";
-        if (!isnan(norm)) snprintf(normtxt, sizeof normtxt, "%.4f", norm);
-        if (cs.ok)
-          fprintf(fs, "%s,%s,%s,%s,%zu,%zu,%.0f,%.0f,%.0f,%.0f,%.4f,%.0f,%.0f,%.0f,%s\n", cl, wl, hl, factor, cs.runs, cs.ok,
-                  cs.wall.mean, cs.wall.median, cs.wall.sd, cs.wall.ci95, cs.wall.cv, cs.gc.mean, cs.gc.ci95, cs.peak_heap,
-                  normtxt);
-        else
-          fprintf(fs, "%s,%s,%s,%s,%zu,0,,,,,,,,,\n", cl, wl, hl, factor, cs.runs);
-        char a[32], b[32], g[32];
-        printf("%-14s %-8s %-14s %3zu %14s %12s %5.1f%% %8s %8s\n", wl, hl, cl, cs.ok,
-               cs.ok ? summary_duration(cs.wall.mean, a, sizeof a) : "-", cs.ok >= 2 ? summary_duration(cs.wall.ci95, b, sizeof b) : "-",
-               cs.wall.cv * 100, cs.ok ? summary_duration(cs.gc.mean, g, sizeof g) : "-", isnan(norm) ? "-" : normtxt);
-        if (cs.ok >= 2 && cs.wall.cv > s->cv_warn)
-          printf("  warning: %s %s %s: coefficient of variation %.1f%% exceeds %.1f%%\n", cl, wl, hl, cs.wall.cv * 100,
-                 s->cv_warn * 100);
-      }
-    }
-    for (int c = 0; c < s->ncollectors; c++) {
-      double ratios[256];
-      size_t n = 0;
-      for (int w = 0; w < s->nworkloads && n < 256; w++) {
-        stats_config cs = stats_of_config(r->res.records, s->collectors[c].label, s->workloads[w].label, s->heaps[h].label);
-        stats_config base = stats_of_config(r->res.records, s->baseline, s->workloads[w].label, s->heaps[h].label);
-        if (cs.ok && base.ok) ratios[n++] = cs.wall.mean / base.wall.mean;
-      }
-      char factor[32] = "";
-      if (s->heaps[h].kind == HEAP_FACTOR) snprintf(factor, sizeof factor, "%g", s->heaps[h].factor);
-      if (n) fprintf(fg, "%s,%s,%s,%zu,%.4f\n", s->collectors[c].label, s->heaps[h].label, factor, n, stats_geomean(ratios, n));
-    }
+    for (int w = 0; w < s->nworkloads; w++)
+      for (int c = 0; c < s->ncollectors; c++) summary_row(r, fs, c, w, h);
+    geomean_rows(r, fg, h);
   }
   fclose(fs);
   fclose(fg);
+  printf("(! : the 95%% CI is wider than %.0f%% of the mean: more invocations, or a quieter machine)\n", s->ci_warn * 100);
   ok &= results_write_atomic(r->res.dir, "summary.csv", sum, sumlen);
   ok &= results_write_atomic(r->res.dir, "geomean.csv", geo, geolen);
   printf("\ngeometric mean of time per iteration, normalised to %s:\n", s->baseline);
   fputs(geo, stdout);
   free(sum);
   free(geo);
+  ok &= write_lbo(r);
+  if (s->converge_ci > 0) print_convergence(r);
   int mismatches = count_checksum_mismatches(r->res.records);
   if (mismatches) printf("%d checksum mismatch(es): a collector is wrong\n", mismatches);
   return ok ? mismatches : -1;

@@ -273,6 +273,29 @@ static bool parse_list(loader *L, const yaml_node_t *n, const char *key, suite *
 }
 
 /* ==================================================================
+ * Convergence: `converge: {ci: 0.03, max_invocations: 20}`
+ * ================================================================== */
+
+static bool parse_converge(loader *L, const yaml_node_t *n, suite *s) {
+  if (n->type != YAML_MAPPING_NODE) return fail(L, n, "'converge' is a mapping: {ci: 0.03, max_invocations: 20}");
+  s->converge_ci = 0;
+  s->converge_max = 0;
+  for (yaml_node_pair_t *p = n->data.mapping.pairs.start; p < n->data.mapping.pairs.top; p++) {
+    yaml_node_t *k = yaml_document_get_node(&L->doc, p->key), *v = yaml_document_get_node(&L->doc, p->value);
+    const char *key = scalar(k);
+    long long x;
+    if (key && !strcmp(key, "ci")) { if (!want_double(L, v, "converge.ci", 0.0001, 1, &s->converge_ci)) return false; }
+    else if (key && !strcmp(key, "max_invocations")) {
+      if (!want_int(L, v, "converge.max_invocations", 2, 10000, &x)) return false;
+      s->converge_max = (int)x;
+    }
+    else return fail(L, k, "unknown key '%s' in converge (valid: ci, max_invocations)", key ? key : "?");
+  }
+  if (!s->converge_ci || !s->converge_max) return fail(L, n, "'converge' needs both ci and max_invocations");
+  return true;
+}
+
+/* ==================================================================
  * The document
  * ================================================================== */
 
@@ -280,7 +303,8 @@ static bool parse_top(loader *L, suite *s) {
   yaml_node_t *root = yaml_document_get_root_node(&L->doc);
   if (!root) return fail(L, NULL, "the suite is empty");
   if (root->type != YAML_MAPPING_NODE) return fail(L, root, "a suite is a mapping (name: ..., collectors: [...], ...)");
-  yaml_node_t *collectors = NULL, *workloads = NULL, *heap = NULL, *baseline = NULL, *census = NULL, *minheap_base = NULL;
+  yaml_node_t *collectors = NULL, *workloads = NULL, *heap = NULL, *baseline = NULL, *census = NULL, *minheap_base = NULL,
+              *converge = NULL;
   const char *default_size = "quick";
   long long x;
   for (yaml_node_pair_t *p = root->data.mapping.pairs.start; p < root->data.mapping.pairs.top; p++) {
@@ -292,6 +316,7 @@ static bool parse_top(loader *L, suite *s) {
     else if (!strcmp(key, "heap")) heap = v;
     else if (!strcmp(key, "baseline")) baseline = v;
     else if (!strcmp(key, "census")) census = v;
+    else if (!strcmp(key, "converge")) converge = v;
     else if (!strcmp(key, "callgrind")) {
       if (!want_scalar(L, v, key, &str)) return false;
       if (strcmp(str, "quick") && strcmp(str, "default") && strcmp(str, "large") && strcmp(str, "same"))
@@ -313,6 +338,7 @@ static bool parse_top(loader *L, suite *s) {
     else if (!strcmp(key, "shuffle_seed")) { if (!want_int(L, v, key, 0, INT64_MAX, &x)) return false; s->shuffle_seed = (uint64_t)x; }
     else if (!strcmp(key, "timeout")) { if (!want_double(L, v, key, 0.001, 1e6, &s->timeout_s)) return false; }
     else if (!strcmp(key, "cv_warn")) { if (!want_double(L, v, key, 0, 10, &s->cv_warn)) return false; }
+    else if (!strcmp(key, "ci_warn")) { if (!want_double(L, v, key, 0, 10, &s->ci_warn)) return false; }
     else if (!strcmp(key, "shuffle")) { if (!want_bool(L, v, key, &s->shuffle)) return false; }
     else if (!strcmp(key, "zeal")) { if (!want_bool(L, v, key, &s->zeal)) return false; }
     else if (!strcmp(key, "heap_policy")) {
@@ -328,13 +354,16 @@ static bool parse_top(loader *L, suite *s) {
     else if (!strcmp(key, "thrash_factor")) { if (!want_double(L, v, key, 1, 1e6, &s->thrash_factor)) return false; }
     else return fail(L, k, "unknown key '%s' (valid: name, description, collectors, workloads, size, heap, heap_policy, "
                            "minheap_base, minheap_tolerance, thrash_seconds, thrash_factor, invocations, iterations, warmup, seed, timeout, "
-                           "shuffle, shuffle_seed, baseline, cv_warn, zeal, census, callgrind)", key);
+                           "shuffle, shuffle_seed, baseline, cv_warn, ci_warn, converge, zeal, census, callgrind)", key);
   }
   if (!collectors) return fail(L, root, "the suite names no collectors ('collectors: [...]')");
   if (!workloads) return fail(L, root, "the suite names no workloads ('workloads: [...]')");
   if (!parse_list(L, collectors, "collectors", s, default_size) || !parse_list(L, workloads, "workloads", s, default_size))
     return false;
   if (heap && !parse_heaps(L, heap, s)) return false;
+  if (converge && !parse_converge(L, converge, s)) return false;
+  if (converge && s->converge_max < s->invocations)
+    return fail(L, converge, "converge.max_invocations (%d) is below invocations (%d)", s->converge_max, s->invocations);
   if (s->warmup >= s->iterations)
     return fail(L, root, "warmup (%ld) must be smaller than iterations (%ld)", s->warmup, s->iterations);
   if (baseline) {
@@ -364,7 +393,7 @@ static bool parse_top(loader *L, suite *s) {
 
 bool suite_load(const char *path, suite *s, char *err, size_t errlen) {
   memset(s, 0, sizeof *s);
-  *s = (suite){.invocations = 1, .iterations = 1, .seed = 1, .timeout_s = 600, .cv_warn = 0.05, .nheaps = 1,
+  *s = (suite){.invocations = 1, .iterations = 1, .seed = 1, .timeout_s = 600, .cv_warn = 0.05, .ci_warn = 0.05, .nheaps = 1,
                .thrash_seconds = 10, .thrash_factor = 20, .minheap_tolerance = 0.02};
   s->heaps[0] = (suite_heap){.kind = HEAP_NONE, .label = "none"};
   s->path = dup_or_die(path);

@@ -57,6 +57,9 @@ typedef struct suite {
   uint64_t shuffle_seed;
   char *baseline;   /* a collector label, for normalised geometric means */
   double cv_warn;   /* warn when a configuration's coefficient of variation exceeds it */
+  double ci_warn;   /* flag a configuration whose 95% CI half-width exceeds this share of its mean */
+  double converge_ci; /* convergence mode (key converge): more invocations while the CI share exceeds it; 0 = off */
+  int converge_max;   /* ... up to this many invocations in all */
   char *census;         /* a collector label: one --census run per workload under it (live sizes); NULL = none */
   char *callgrind_size; /* "quick".."large" or "same": one callgrind run per pair at that size; NULL = none */
   /* Equal terms (suites/README.md, "Heaps"): what the limit means for every run
