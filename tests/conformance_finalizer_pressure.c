@@ -14,9 +14,10 @@
  *
  *   finalizable_garbage_under_limit   4 MiB, every finalizer only checks its link;
  *                                     gc_collect after every few drops
- *   resurrecting_garbage_under_limit  2 MiB, the finalizer of every chain's last
- *                                     link resurrects it (with its subgraph) into
- *                                     a root, replacing the one before
+ *   resurrecting_garbage_under_limit  2 MiB, the finalizers of every chain's head
+ *                                     and of its last link resurrect their link
+ *                                     (with all it holds) into a root, each
+ *                                     replacing the one before
  */
 #include <setjmp.h>
 #include <string.h>
@@ -33,10 +34,11 @@ typedef struct pressure_case {
   const char *what;
   size_t limit;
   uint32_t links, rounds;
-  /* 0: no finalizer resurrects; else the links whose id is 1 less than a multiple
-   * of it (with `links` itself: each chain's last) */
-  uint32_t resurrect_every;
+  unsigned resurrect; /* RESURRECT_* below: whose finalizers resurrect their link */
 } pressure_case;
+
+#define RESURRECT_HEAD 1u /* each chain's first link: it brings back the whole chain */
+#define RESURRECT_LAST 2u /* each chain's last link: it brings back its subgraph only */
 
 static struct {
   jmp_buf back;
@@ -44,7 +46,8 @@ static struct {
   uint32_t round;            /* rounds completed when on_oom came */
   unsigned runs[MAX_LINKS];  /* finalizer runs per link id */
   uint32_t referenced_from;  /* links with ids >= this are still in the live chain */
-  uint32_t resurrect_every;
+  uint32_t links;            /* per chain: a link's position in its chain is id % links */
+  unsigned resurrect;        /* RESURRECT_*; 0 once the rounds are over */
   gc_root resurrected;       /* the link a finalizer stored last */
 } pr;
 
@@ -77,7 +80,9 @@ static void pressure_finalizer(gc_heap *h, gc_obj *o) {
   CHECK(pr.runs[id] == 1, "link %llu finalized %u times", (unsigned long long)id, pr.runs[id]);
   CHECK(id < pr.referenced_from, "link %llu finalized while still referenced", (unsigned long long)id);
   CHECK(link_intact(o, id), "link %llu or its subgraph corrupted when its finalizer ran", (unsigned long long)id);
-  if (pr.resurrect_every && id % pr.resurrect_every == pr.resurrect_every - 1) gc_root_set(h, pr.resurrected, o);
+  uint64_t position = id % pr.links;
+  if (((pr.resurrect & RESURRECT_HEAD) && position == 0) || ((pr.resurrect & RESURRECT_LAST) && position == pr.links - 1))
+    gc_root_set(h, pr.resurrected, o);
 }
 
 /* A list of SUBGRAPH_OBJECTS plain objects, built last node first, in `slot`. */
@@ -128,12 +133,16 @@ static bool ran_out(gc_heap *h, const pressure_case *c, gc_root head) {
 
 /* After the rounds: what a finalizer resurrected last is intact; then, with every
  * root gone, each link has been finalized exactly once (a conservative collector
- * may hold a few chains back) and the heap held no more than the limit. */
+ * may hold a few chains back) and the heap held no more than the limit.  The
+ * finalizers stop resurrecting before the root is cleared: a resurrected head
+ * still holds its chain, whose links are finalized only after it goes, and the
+ * last of them would otherwise come back into the root just cleared. */
 static void check_after_rounds(gc_heap *h, const pressure_case *c, uint64_t baseline) {
   gc_obj *r = pr.resurrected ? gc_root_get(h, pr.resurrected) : NULL;
   if (r && !CHECK(link_intact(r, identity_read(r)), "%s: the resurrected link %llu is corrupted", c->what,
                   (unsigned long long)identity_read(r)))
     return;
+  pr.resurrect = 0;
   if (pr.resurrected) gc_root_set(h, pr.resurrected, NULL);
   for (int i = 0; i < RECLAIM_COLLECTIONS; i++) gc_collect(h);
   uint32_t total = c->links * c->rounds, finalized = 0;
@@ -158,12 +167,13 @@ static void check_after_rounds(gc_heap *h, const pressure_case *c, uint64_t base
 
 static void run_pressure_case(const pressure_case *c) {
   memset(&pr, 0, sizeof pr);
-  pr.resurrect_every = c->resurrect_every;
+  pr.links = c->links;
+  pr.resurrect = c->resurrect;
   gc_heap *h = heap_open(false, c->limit, jump_back_on_oom);
   if (!h) return;
   uint32_t frame = gc_frame_open(h);
   gc_root head = gc_root_push(h, NULL);
-  if (c->resurrect_every) pr.resurrected = gc_root_push(h, NULL);
+  if (c->resurrect) pr.resurrected = gc_root_push(h, NULL);
   gc_collect(h);
   uint64_t baseline = live_objects(h);
   bool out = ran_out(h, c, head);
@@ -188,9 +198,13 @@ void case_finalizable_garbage_under_limit(void) {
   run_pressure_case(&c);
 }
 
-/* Half the chain under half the limit; each chain's last link comes back from
- * its finalizer, with its subgraph, and lives until the next one replaces it. */
+/* Half the chain under half the limit.  Two shapes come back from finalizers
+ * into one root, each until the next replaces it: a chain's last link, with its
+ * subgraph; and its head, with the whole chain behind it, whose other links a
+ * collector that finalizes in order finalizes only once the head is let go (and
+ * whose last link then comes back in turn). */
 void case_resurrecting_garbage_under_limit(void) {
-  static const pressure_case c = {"resurrecting finalizable chains under a 2 MiB limit", (size_t)2 << 20, 12, 120, 12};
+  static const pressure_case c = {"resurrecting finalizable chains under a 2 MiB limit", (size_t)2 << 20, 12, 120,
+                                  RESURRECT_HEAD | RESURRECT_LAST};
   run_pressure_case(&c);
 }
