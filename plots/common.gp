@@ -8,6 +8,8 @@ set datafile separator ','
 data = dir.'/figures/data/'
 fig = dir.'/figures/'
 load data.'figure.gp'
+# every title names the suite and the terms its heaps were given on
+suite_title = suite_name.' - '.heap_note
 nc = words(collectors)
 formats = "svg png pdf"
 

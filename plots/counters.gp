@@ -12,7 +12,7 @@ do for [e = 1:words(counter_events)] {
   W = 520 * panel_cols(nw); H = 320 * panel_rows(nw) + 60
   do for [out in formats] {
     load plots.'/term.gp'
-    set multiplot layout panel_rows(nw), panel_cols(nw) title ev.': mutator (grey) and GC (colour) - '.counters_source.' - '.suite_name
+    set multiplot layout panel_rows(nw), panel_cols(nw) title ev.': mutator (grey) and GC (colour) - '.counters_source.' - '.suite_title
     set xtics () rotate by -25 scale 0
     do for [i = 1:nc] { set xtics add (word(collectors, i) i) }
     set xrange [0.4:nc + 0.6]

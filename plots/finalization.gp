@@ -10,7 +10,7 @@ W = 980; H = 420
 floor1(v) = v < 1 ? 1 : v
 do for [out in formats] {
   load plots.'/term.gp'
-  set multiplot layout 1, 2 title 'Finalisation promptness at '.ref_heap_text.' - '.suite_name
+  set multiplot layout 1, 2 title 'Finalisation promptness at '.ref_heap_text.' - '.suite_title
   set xtics () rotate by -25 scale 0
   do for [i = 1:nc] { set xtics add (word(collectors, i) i) }
   set xrange [0.4:nc + 0.6]

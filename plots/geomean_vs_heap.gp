@@ -6,8 +6,8 @@ name = 'geomean_vs_heap'
 W = 760; H = 440
 do for [out in formats] {
   load plots.'/term.gp'
-  set title 'Geometric mean over workloads of time / baseline time - '.suite_name
-  set xlabel 'heap size (factor of the minimum heap)'
+  set title 'Geometric mean over workloads of time / baseline time - '.suite_title
+  set xlabel heap_axis
   set ylabel 'time / baseline time'
   set logscale y 2
   set key outside right top

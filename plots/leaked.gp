@@ -8,7 +8,7 @@ name = 'leaked'
 W = 420 + 130 * words(wl); W = W < 760 ? 760 : W; H = 460
 do for [out in formats] {
   load plots.'/term.gp'
-  set title "Leaked at the end of the run (% of the bytes allocated)\n".ref_heap_text.' - '.suite_name
+  set title "Leaked at the end of the run (% of the bytes allocated)\n".ref_heap_text.' - '.suite_title
   load plots.'/bar_xtics.gp'
   set yrange [0:105]
   set ylabel 'leaked (% of allocated bytes)'

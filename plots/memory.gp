@@ -7,7 +7,7 @@ name = 'memory'
 W = 420 + 130 * words(wl); W = W < 760 ? 760 : W; H = 480
 do for [out in formats] {
   load plots.'/term.gp'
-  set title "Peak heap (bars) and live size (black: peak reachable bytes)\n".ref_heap_text.' - '.suite_name
+  set title "Peak heap (bars) and live size (black: peak reachable bytes)\n".ref_heap_text.' - '.suite_title
   load plots.'/bar_xtics.gp'
   set logscale y
   set ylabel 'MiB (log scale)'

@@ -8,7 +8,7 @@ name = 'mmu'
 W = 560 * panel_cols(nw); H = 340 * panel_rows(nw) + 50
 do for [out in formats] {
   load plots.'/term.gp'
-  set multiplot layout panel_rows(nw), panel_cols(nw) title 'Minimum mutator utilisation at '.ref_heap_text.' (first invocation) - '.suite_name
+  set multiplot layout panel_rows(nw), panel_cols(nw) title 'Minimum mutator utilisation at '.ref_heap_text.' (first invocation) - '.suite_title
   set logscale x
   set format x '%.0s%cs'
   set xlabel 'window (log scale)'

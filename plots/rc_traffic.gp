@@ -7,7 +7,7 @@ name = 'rc_traffic'
 W = 420 + 130 * words(wl); W = W < 760 ? 760 : W; H = 460
 do for [out in formats] {
   load plots.'/term.gp'
-  set title "Reference-count updates per allocated object\n".ref_heap_text.' - '.suite_name
+  set title "Reference-count updates per allocated object\n".ref_heap_text.' - '.suite_title
   load plots.'/bar_xtics.gp'
   set yrange [0:*]
   set ylabel 'increments + decrements per object'

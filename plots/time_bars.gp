@@ -8,7 +8,7 @@ name = 'time_bars'
 W = 420 + 130 * words(wl); W = W < 760 ? 760 : W; H = 800
 do for [out in formats] {
   load plots.'/term.gp'
-  set multiplot layout 2, 1 title "Time per iteration (mean, 95% CI)\n".ref_heap_text.' - '.suite_name
+  set multiplot layout 2, 1 title "Time per iteration (mean, 95% CI)\n".ref_heap_text.' - '.suite_title
   load plots.'/bar_xtics.gp'
   set logscale y
   set style fill solid 0.85 border -1

@@ -20,6 +20,12 @@
  *   finalizers_in_garbage_cycles
  *   finalizer_resurrection
  *   finalizers_in_bulk                 400 finalizable objects in chains (conformance_finalizers.c)
+ *   unrooted_garbage_reclaimed
+ *   unrooted_garbage_reclaimed_interior  2000 dropped objects per round, default and
+ *                                      all_interior_pointers=1 (conformance_retention.c)
+ *   finalizable_garbage_under_limit
+ *   resurrecting_garbage_under_limit   chains of finalizable links holding subgraphs,
+ *                                      dropped under a limit (conformance_finalizer_pressure.c)
  *   immortal_objects                                          (conformance_lifetime.c)
  *   refcounts_match_model              gc_refcount vs the model (conformance_random.c)
  *   heap_limit_live_data_ooms
@@ -58,6 +64,10 @@ static const conformance_case cases[] = {
     {"finalizers_in_garbage_cycles", case_finalizers_in_garbage_cycles},
     {"finalizer_resurrection", case_finalizer_resurrection},
     {"finalizers_in_bulk", case_finalizers_in_bulk},
+    {"unrooted_garbage_reclaimed", case_unrooted_garbage_reclaimed},
+    {"unrooted_garbage_reclaimed_interior", case_unrooted_garbage_reclaimed_interior},
+    {"finalizable_garbage_under_limit", case_finalizable_garbage_under_limit},
+    {"resurrecting_garbage_under_limit", case_resurrecting_garbage_under_limit},
     {"immortal_objects", case_immortal_objects},
     {"refcounts_match_model", case_refcounts_match_model},
     {"heap_limit_live_data_ooms", case_heap_limit_live_data_ooms},
@@ -109,6 +119,8 @@ static void describe_abnormal_end(int status, char *buf, size_t len) {
   }
 }
 
+static const char *policy_name(void) { return conf_heap_policy == GC_HEAP_FIXED ? "fixed heap" : "growable heap"; }
+
 /* Runs one case isolated in a child; prints its line; true if it passed. */
 static bool run_case(const conformance_case *c) {
   int fds[2];
@@ -134,11 +146,11 @@ static bool run_case(const conformance_case *c) {
   }
   bool clean_exit = WIFEXITED(status) && WEXITSTATUS(status) == 0;
   if (clean_exit && why[0] == '\0') {
-    printf("PASS %s\n", c->name);
+    printf("PASS %s [%s]\n", c->name, policy_name());
     return true;
   }
   if (why[0] == '\0') describe_abnormal_end(status, why, sizeof why);
-  printf("FAIL %s: %s\n", c->name, why);
+  printf("FAIL %s [%s]: %s\n", c->name, policy_name(), why);
   return false;
 }
 
@@ -168,10 +180,14 @@ int main(int argc, char **argv) {
   const char *only = argc > 1 ? argv[1] : NULL;
   int passed = 0, failed = 0;
   print_collector();
-  for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
-    if (only && !strstr(cases[i].name, only)) continue;
-    if (run_case(&cases[i])) passed++;
-    else failed++;
+  static const gc_heap_policy policies[] = {GC_HEAP_GROWABLE, GC_HEAP_FIXED};
+  for (size_t p = 0; p < sizeof policies / sizeof *policies; p++) {
+    conf_heap_policy = policies[p];
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+      if (only && !strstr(cases[i].name, only)) continue;
+      if (run_case(&cases[i])) passed++;
+      else failed++;
+    }
   }
   printf("%d passed, %d failed\n", passed, failed);
   return failed ? 1 : 0;

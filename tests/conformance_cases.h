@@ -21,6 +21,14 @@ void case_finalizers_in_garbage_cycles(void);
 void case_finalizer_resurrection(void);
 void case_finalizers_in_bulk(void);
 
+/* conformance_retention.c: garbage never rooted, by interior-pointer setting */
+void case_unrooted_garbage_reclaimed(void);
+void case_unrooted_garbage_reclaimed_interior(void);
+
+/* conformance_finalizer_pressure.c: finalizable garbage under a heap limit */
+void case_finalizable_garbage_under_limit(void);
+void case_resurrecting_garbage_under_limit(void);
+
 /* conformance_limits.c: the heap limit, deep structures, options and knobs */
 void case_heap_limit_live_data_ooms(void);
 void case_heap_limit_garbage_is_reclaimed(void);

@@ -232,8 +232,10 @@ void verify_after_collections(gc_heap *h) {
   heap_verify_install(&(hv_target){h, gc_collector()->caps, gc_debug_is_object, gc_refcount, gc_stats_read, on_verify_failure, 4096, NULL});
 }
 
+gc_heap_policy conf_heap_policy = GC_HEAP_GROWABLE;
+
 gc_heap *heap_open(bool zeal, size_t heap_limit, void (*on_oom)(void *arg, size_t requested)) {
-  gc_options o = {.heap_limit = heap_limit, .zeal = zeal, .on_oom = on_oom};
+  gc_options o = {.heap_limit = heap_limit, .heap_policy = conf_heap_policy, .zeal = zeal, .on_oom = on_oom};
   const char *error = NULL;
   gc_heap *h = gc_heap_create(&o, &error);
   CHECK(h != NULL, "gc_heap_create failed with default tuning: %s", error ? error : "(no message)");

@@ -95,6 +95,10 @@ bool object_is_blank(gc_obj *o);
 /* A heap with the given zeal and limit and default tuning; a creation failure is
  * recorded and gives NULL.  on_oom may be NULL (gclab's default: print and exit). */
 gc_heap *heap_open(bool zeal, size_t heap_limit, void (*on_oom)(void *arg, size_t requested));
+/* The heap policy heap_open gives every heap it opens: the suite runs each case
+ * under both (gc_types.h, gc_heap_policy), since a fixed heap sizes its spaces
+ * from the limit and collects only when it is full. */
+extern gc_heap_policy conf_heap_policy;
 /* The heap verifier (harness/heap_verify.h) after every collection of h, failing
  * the case on a broken heap; heap_open does this for every heap it opens. */
 void verify_after_collections(gc_heap *h);

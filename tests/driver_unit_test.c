@@ -110,6 +110,8 @@ static void test_suite_accepts(void) {
   suite_free(&s);
 }
 
+static bool near(double a, double b, double tol) { return fabs(a - b) <= tol * fmax(1, fabs(b)); }
+
 /* ==================================================================
  * Bisection, on a fake bench
  * ================================================================== */
@@ -118,15 +120,21 @@ typedef struct fake_bench {
   uint64_t needs;   /* completes iff the limit is at least this */
   uint64_t peak;    /* what it reports without a limit */
   bool broken;      /* crashes whatever the limit */
+  uint64_t thrashes_below; /* completes in [needs, this) only after 1000 s */
+  double bound_seen;       /* the timeout the probes with a limit were given */
   int probes;
 } fake_bench;
 
-static minheap_probe_result fake_probe(void *ctx, uint64_t limit, uint64_t *peak, char *why, size_t len) {
+static minheap_probe_result fake_probe(void *ctx, uint64_t limit, double timeout_s, minheap_probe_out *out) {
   fake_bench *f = ctx;
   f->probes++;
-  if (f->broken) { snprintf(why, len, "crash"); return PROBE_BROKEN; }
-  if (limit == 0) { *peak = f->peak; return PROBE_FITS; }
-  return limit >= f->needs ? PROBE_FITS : PROBE_TOO_SMALL;
+  if (f->broken) { snprintf(out->why, sizeof out->why, "crash"); return PROBE_BROKEN; }
+  out->seconds = 0.5;
+  if (limit == 0) { out->peak_bytes = f->peak; return PROBE_FITS; }
+  f->bound_seen = timeout_s;
+  if (limit < f->needs) return PROBE_TOO_SMALL;
+  if (limit < f->thrashes_below && 1000 > timeout_s) return PROBE_TIMED_OUT;
+  return PROBE_FITS;
 }
 
 static void test_bisection(void) {
@@ -153,11 +161,34 @@ static void test_bisection(void) {
   check(!r.found && strstr(r.why, "does not complete within"), "cap: %s", r.why);
 }
 
+/* Probes that run past max(thrash_seconds, thrash_factor x the unlimited run)
+ * are too small: the minimum lands above the thrashing band, and the bound
+ * never exceeds the suite's timeout. */
+static void test_thrashing_bound(void) {
+  minheap_search search = {.granule = 4096, .tolerance = 0.01, .thrash_seconds = 10, .thrash_factor = 20, .timeout_s = 300};
+  fake_bench t = {.needs = 10 << 20, .peak = 40 << 20, .thrashes_below = 12 << 20};
+  minheap_result r = minheap_find(&search, fake_probe, &t);
+  check(r.found && r.bytes >= t.thrashes_below && r.bytes <= t.thrashes_below + t.thrashes_below / 100 + 4096,
+        "thrashing: %llu for a band below %llu", (unsigned long long)r.bytes, (unsigned long long)t.thrashes_below);
+  check(r.thrashing > 0, "thrashing probes counted: %d", r.thrashing);
+  check(near(t.bound_seen, 10, 1e-9) && near(r.bound_seconds, 10, 1e-9), "bound max(10 s, 20 x 0.5 s): %g", t.bound_seen);
+  search.thrash_factor = 1000; /* 500 s, capped by the timeout */
+  fake_bench u = {.needs = 10 << 20, .peak = 40 << 20};
+  r = minheap_find(&search, fake_probe, &u);
+  check(near(u.bound_seen, 300, 1e-9), "bound capped by the timeout: %g", u.bound_seen);
+  /* a bound longer than the band's 1000 s: the band fits */
+  search.timeout_s = 5000;
+  search.thrash_factor = 4000; /* 2000 s */
+  fake_bench v = {.needs = 10 << 20, .peak = 40 << 20, .thrashes_below = 12 << 20};
+  r = minheap_find(&search, fake_probe, &v);
+  check(r.found && r.bytes < v.thrashes_below && r.thrashing == 0, "no thrashing under a long bound: %llu",
+        (unsigned long long)r.bytes);
+}
+
 /* ==================================================================
  * Statistics
  * ================================================================== */
 
-static bool near(double a, double b, double tol) { return fabs(a - b) <= tol * fmax(1, fabs(b)); }
 
 static void test_statistics(void) {
   double x[] = {12, 10, 14, 11, 13};
@@ -185,6 +216,7 @@ int main(void) {
   test_suite_errors();
   test_suite_accepts();
   test_bisection();
+  test_thrashing_bound();
   test_statistics();
   printf("%d passed, %d failed\n", passed, failed);
   return failed ? 1 : 0;

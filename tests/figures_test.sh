@@ -40,7 +40,9 @@ for t in times memory leaked rc_traffic finalization pauses_1 mmu_1 counters_Ir 
 done
 # the counters' source and the reference heap are said in the titles
 check "counters_Ir names callgrind as its source" grep -q "callgrind" "$full/figures/counters_Ir.svg"
-check "pause_cdf names the reference heap" grep -q "heap 2x the minimum" "$full/figures/pause_cdf.svg"
+check "pause_cdf names the reference heap" grep -q "heap 2x the base heap" "$full/figures/pause_cdf.svg"
+check "titles name the heap policy and the base heaps" grep -q "fixed heaps, one base heap per workload" "$full/figures/time_vs_heap.svg"
+check "time_vs_heap_mib puts MiB on the heap axis" grep -q "heap size (MiB" "$full/figures/time_vs_heap_mib.svg"
 # every collector of the suite appears in the time figure's legend
 for c in $(sed -n 's/^collectors = "\(.*\)"$/\1/p' "$full/figures/data/figure.gp"); do
   check "collector $c in the legend of time_vs_heap" grep -q ">$c<" "$full/figures/time_vs_heap.svg"

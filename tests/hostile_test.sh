@@ -52,6 +52,8 @@ refuse 2 "--seed needs a whole number" -- bench -c rc -w seed-gc --seed 18446744
 refuse 2 "--iterations needs a whole number" -- bench -c rc -w seed-gc --iterations 1000001
 refuse 2 "--warmup needs a whole number" -- bench -c rc -w seed-gc --warmup -1
 for v in nan inf -1 0 x; do refuse 2 "--timeout needs a number" -- bench -c rc -w seed-gc --timeout "$v"; done
+refuse 2 "unknown heap policy 'elastic'" -- bench -c rc -w seed-gc --heap-policy elastic
+refuse 2 "without its value" -- bench -c rc -w seed-gc --heap-policy
 refuse 2 "unknown collector ''" -- bench -c "" -w seed-gc
 refuse 2 "unknown workload ''" -- bench -c rc -w ""
 refuse 2 "unknown tuning key" -- bench -c rc -w seed-gc --tuning "$(head -c 20000 /dev/zero | tr '\0' a)=1"
@@ -60,7 +62,9 @@ refuse 2 "bad value" -- bench -c gen -w seed-gc --tuning nursery=999999999999999
 refuse 2 "--param needs key=value" -- bench -c rc -w seed-gc --param =x
 
 # ---- absurd heap limits: a clear refusal, an oom, or a clean run, per collector ----
-for c in nogc rc rc_cycle gen bdw; do
+collectors=$("$driver" list --json | python3 -c 'import json,sys; print(" ".join(c["name"] for c in json.load(sys.stdin)["collectors"]))')
+[[ -n $collectors ]] || { echo "FAIL: gclab list --json names no collector"; exit 1; }
+for c in $collectors; do
   refuse "0|2" "cannot reserve address space|: ok" -- bench -c $c -w seed-gc --heap-mb 1000000000
   refuse "0|1|3" "oom|: ok" -- bench -c $c -w seed-gc --heap-mb 1
   refuse "0" ": ok" -- bench -c $c -w seed-gc --heap-mb 0

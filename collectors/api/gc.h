@@ -36,15 +36,18 @@
  *    status `oom`).  0 means no limit.
  *
  * 5. Leaks are a result.  At the end of a run all roots are dropped and gc_collect()
- *    runs once more; what the collector still holds is reported as leaked (pure
- *    reference counting leaks every cycle).
+ *    runs until a collection runs no finalizer and frees nothing (at most 4 times:
+ *    a tracing collector frees a finalized object, and what only it reached, at the
+ *    collection after the one that found it); what the collector still holds then
+ *    is reported as leaked (pure reference counting leaks every cycle).
  *
  * 6. Finalizers.  gc_alloc_finalizable() attaches a finalizer that runs at most once,
  *    when the collector finds the object unreachable: at once for counting
  *    collectors, after the collection that finds it for tracing ones.  The finalizer
  *    may read the object's fields and bytes and may store it into a root or a live
  *    object (resurrection); what happens next is the collector's documented policy.
- *    It must not allocate.
+ *    It must not allocate.  A collector that defers finalization runs the queued
+ *    finalizers and collects again before it declares out of memory (rule 4).
  */
 /* GCLAB_: Boehm's <gc/gc.h> (collectors/bdw) guards itself with GC_H. */
 #ifndef GCLAB_GC_H

@@ -1,6 +1,7 @@
 #include "collectors/common/sizeclass.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
@@ -71,6 +72,7 @@ bool sc_init(sc_space *s, size_t limit, const char **error) {
 }
 
 void sc_destroy(sc_space *s) {
+  free(s->large_set);
   while (s->large) {
     sc_large *l = s->large;
     s->large = l->next;
@@ -142,9 +144,62 @@ static void block_release(sc_space *s, sc_block *b) {
 
 #define LARGE_HEADER_BYTES ((sizeof(sc_large) + 15) & ~(size_t)15)
 
+/* ---- the set of large mappings ---- */
+
+/* Mappings are page-aligned: the page number, mixed (Fibonacci hashing). */
+static size_t large_slot(const sc_space *s, const sc_large *l) {
+  uint64_t x = ((uint64_t)(uintptr_t)l >> 12) * 0x9e3779b97f4a7c15ull;
+  return (size_t)(x >> 20) & (s->large_set_slots - 1);
+}
+
+static bool large_set_contains(const sc_space *s, const sc_large *l) {
+  if (!s->large_set_slots) return false;
+  for (size_t i = large_slot(s, l);; i = (i + 1) & (s->large_set_slots - 1)) {
+    if (!s->large_set[i]) return false;
+    if (s->large_set[i] == l) return true;
+  }
+}
+
+static void large_set_put(sc_space *s, sc_large *l) {
+  size_t i = large_slot(s, l);
+  while (s->large_set[i]) i = (i + 1) & (s->large_set_slots - 1);
+  s->large_set[i] = l;
+}
+
+/* Room for one more, keeping the set at most half full; false if malloc fails. */
+static bool large_set_reserve(sc_space *s) {
+  if ((s->large_count + 1) * 2 <= s->large_set_slots) return true;
+  size_t slots = s->large_set_slots ? s->large_set_slots * 2 : 64;
+  sc_large **old = s->large_set, **set = calloc(slots, sizeof *set);
+  if (!set) return false;
+  size_t old_slots = s->large_set_slots;
+  s->large_set = set;
+  s->large_set_slots = slots;
+  for (size_t i = 0; i < old_slots; i++)
+    if (old[i]) large_set_put(s, old[i]);
+  free(old);
+  return true;
+}
+
+/* Removal by backward shift (no tombstones): every later entry of the probe run
+ * that may move into the hole does. */
+static void large_set_remove(sc_space *s, const sc_large *l) {
+  size_t mask = s->large_set_slots - 1, i = large_slot(s, l);
+  while (s->large_set[i] != l) i = (i + 1) & mask;
+  for (size_t j = (i + 1) & mask; s->large_set[j]; j = (j + 1) & mask) {
+    size_t home = large_slot(s, s->large_set[j]);
+    /* the entry at j may fill the hole at i if its home is not in (i, j] */
+    if (((j - home) & mask) >= ((j - i) & mask)) {
+      s->large_set[i] = s->large_set[j];
+      i = j;
+    }
+  }
+  s->large_set[i] = NULL;
+}
+
 static void *large_alloc(sc_space *s, size_t bytes) {
   size_t map_bytes = page_round(LARGE_HEADER_BYTES + bytes);
-  if (!within_limit(s, map_bytes)) return NULL;
+  if (!within_limit(s, map_bytes) || !large_set_reserve(s)) return NULL;
   sc_large *l = mmap(NULL, map_bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
   if (l == MAP_FAILED) return NULL;
   l->map_bytes = map_bytes;
@@ -153,6 +208,7 @@ static void *large_alloc(sc_space *s, size_t bytes) {
   l->next = s->large;
   if (s->large) s->large->prev = l;
   s->large = l;
+  large_set_put(s, l);
   s->large_count++;
   s->live_cells++;
   account(s, map_bytes);
@@ -161,10 +217,13 @@ static void *large_alloc(sc_space *s, size_t bytes) {
 
 static sc_large *large_of(const void *cell) { return (sc_large *)((char *)(uintptr_t)cell - LARGE_HEADER_BYTES); }
 
-static void large_free(sc_space *s, void *cell) {
+/* Out of line: inlined, it would cost the small-cell path of sc_free (the hot one,
+ * every sweep) register spills for the large set's removal. */
+__attribute__((noinline)) static void large_free(sc_space *s, void *cell) {
   sc_large *l = large_of(cell);
   if (l->prev) l->prev->next = l->next; else s->large = l->next;
   if (l->next) l->next->prev = l->prev;
+  large_set_remove(s, l);
   s->large_count--;
   s->live_cells--;
   s->heap_bytes -= l->map_bytes;
@@ -236,6 +295,14 @@ void *sc_live_cell_containing(const sc_space *s, const void *addr) {
     if ((const char *)addr >= cell && (const char *)addr < cell + l->cell_bytes) return cell;
   }
   return NULL;
+}
+
+bool sc_is_live_cell(const sc_space *s, const void *addr) {
+  if (sc_is_small(s, addr)) return sc_live_cell_containing(s, addr) == addr;
+  uintptr_t a = (uintptr_t)addr;
+  size_t page = (size_t)sysconf(_SC_PAGESIZE);
+  if (a % page != LARGE_HEADER_BYTES % page) return false; /* a cell starts there, after its header */
+  return large_set_contains(s, large_of(addr));
 }
 
 void sc_for_each_live(sc_space *s, void (*fn)(void *cell, void *ctx), void *ctx) {

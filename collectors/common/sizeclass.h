@@ -62,6 +62,10 @@ typedef struct sc_space {
   sc_class classes[SC_NCLASSES];
   sc_large *large;
   size_t large_count;
+  /* the large mappings again, as an open-addressing set (linear probing, a power
+   * of two slots, at most half full): sc_is_live_cell in constant time */
+  sc_large **large_set;
+  size_t large_set_slots;
   size_t limit; /* 0 = none */
   size_t heap_bytes, peak_heap_bytes;
   size_t live_cells;
@@ -80,8 +84,11 @@ void *sc_alloc_slow(sc_space *s, size_t bytes);
 void sc_free(sc_space *s, void *cell);
 /* The usable size of a live cell. */
 size_t sc_cell_bytes(const sc_space *s, const void *cell);
-/* The start of the live cell that contains addr, or NULL (heap verifier). */
+/* The start of the live cell that contains addr, or NULL (heap verifier).
+ * Constant time for small cells, a walk of the large ones otherwise. */
 void *sc_live_cell_containing(const sc_space *s, const void *addr);
+/* Whether addr is the start of a live cell: constant time for every cell. */
+bool sc_is_live_cell(const sc_space *s, const void *addr);
 /* Calls fn on every live cell; fn may free the cell it is given (sweeping). */
 void sc_for_each_live(sc_space *s, void (*fn)(void *cell, void *ctx), void *ctx);
 

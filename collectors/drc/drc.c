@@ -56,6 +56,14 @@
  * 33 MiB (rc's leak) without.  near_limit leaves a quarter of the limit for
  * the garbage of the epochs between runs.
  *
+ * A FIXED HEAP (gc_options.heap_policy GC_HEAP_FIXED) is used until it is full:
+ * heap_growth and near_limit, the two triggers that start the backup early
+ * because the heap grew, are off, and the backup runs for the candidates (a count,
+ * as CPython's thresholds are), in gc_collect(), and when the size-class
+ * allocator refuses a cell (then one retry, then on_oom).  Epochs are counting,
+ * not collection of a full heap, and run as under any policy.  A growable heap
+ * (and no limit) keeps every trigger above.
+ *
  * Statistics (gc_stats extras): root_stores_uncounted (root pushes and sets, none
  * of which touch a count), root_pops_uncounted (slots popped by gc_frame_close),
  * epochs, zct_peak (entries at an epoch's start, at most), zct_entries_scanned,

@@ -337,7 +337,9 @@ size_t drc_epoch(gc_heap *h, bool backup) {
  *     least the epoch budget): a few candidates can head a lot of cyclic garbage,
  *     and memory is the other thing the backup is for;
  *   - or the heap is near its limit (dead candidates' cells count as something
- *     to look at: the run frees them). */
+ *     to look at: the run frees them).
+ * Under a fixed heap the last two, the growth heuristics, do not apply: the heap
+ * is used until the allocator refuses, and drc_alloc_slow runs the backup then. */
 static bool backup_due(const gc_heap *h) {
   if (h->c.zeal) return true;
   if (!h->c.enabled || !h->buffer.n) return false;
@@ -345,6 +347,7 @@ static bool backup_due(const gc_heap *h) {
   if (h->candidates_limit && live_candidates >= h->candidates_limit &&
       (double)live_candidates >= h->candidates_fraction * (double)h->live_after_backup)
     return true;
+  if (h->c.heap_policy == GC_HEAP_FIXED) return false; /* full: drc_alloc_slow runs it (drc.c) */
   double heap = (double)h->space.heap_bytes, base = (double)h->heap_after_backup;
   if (h->heap_growth > 0 && live_candidates && heap - base >= h->heap_growth * base &&
       heap - base >= (double)h->budget)

@@ -14,11 +14,25 @@
  *   5. size the eden for the heap limit; if it does not fit and step 4 did not
  *      run, run it and size again;
  *   6. close the pause; verify the heap (tuning verify=1);
- *   7. out of memory if step 4 or 5 could not fit; otherwise run the finalizers
- *      the collection found due (gen_finalize.c).
+ *   7. if step 4 or 5 could not fit: with finalizers queued, run them and go back
+ *      to step 1 for a full collection (what they were kept for is garbage now,
+ *      gc.h rule 6); with none queued, out of memory.  Otherwise run the
+ *      finalizers the collection found due (gen_finalize.c).
+ *
+ * Heap policy.  Growable (and no limit): the eden is the tuning's nursery (8 MiB)
+ * and a major collection runs when the old space passes major_growth x what the
+ * last one left (at least major_min), capped near the limit (gen_policy.c).
+ * Fixed (GC_HEAP_FIXED): the limit is the heap gen owns.  The eden is sized from
+ * it at each major collection: at most a quarter of the heap (a nursery key caps
+ * it), and with its copy reserve at most half the room the live data leaves; a
+ * major collection runs when the heap is full: when the old space can no longer
+ * take a full promotion of the eden (gen_policy.c).  major_growth and
+ * major_min do not apply.  A bigger fixed heap therefore gives a bigger eden and
+ * rarer major collections, so fewer collections of both kinds.
  *
  * Automatic collections: the eden is full; zeal mode (every allocation); a
- * pretenured allocation would pass the major threshold or the heap limit.  With
+ * pretenured allocation would pass the major threshold (growable) or the heap
+ * limit.  With
  * collection disabled (gc_enable), allocation goes on in the old generation once
  * the eden is full, and only the heap limit can still force a collection.
  */
@@ -91,9 +105,17 @@ void gen_slots_free(gen_slot_stack *s) {
  * 16-32 MiB L3.  Measured (2-core EPYC, 2 MiB L2): against 4 MiB, GCBench default is
  * ~15% faster (a depth-16 tree, 5 MiB of nodes, now dies young instead of being
  * promoted half-built), binary-trees ~8%, GCOld and quads the same; max pauses
- * grow by a few ms.  The nursery key changes it. */
+ * grow by a few ms.  The nursery key changes it.
+ *
+ * Under a fixed heap (gen_policy.c) the eden is a quarter of the heap instead, so
+ * that a bigger heap means fewer minor collections too; the 8 MiB stays its floor
+ * (the reservation; the heap may still allow less) and a nursery key its cap. */
+#define GEN_NURSERY_DEFAULT ((uint64_t)8 << 20)
+#define GEN_NURSERY_MIN ((uint64_t)64 << 10)
+#define GEN_NURSERY_MAX ((uint64_t)1 << 30)
+
 static const gen_tuning defaults = {
-    .nursery = (uint64_t)8 << 20,
+    .nursery = 0, /* by the heap policy: resolve_nursery */
     .promote_age = 1,
     .survivor = 0,
     .major_growth = 2.0,
@@ -103,11 +125,22 @@ static const gen_tuning defaults = {
 
 static char tuning_error[256];
 
+/* The eden a fixed heap of `o` is given when no nursery key says otherwise (a
+ * quarter of it, within the key's range, never below the default); 0 if the heap
+ * is not fixed. */
+static uint64_t fixed_nursery(const gc_options *o) {
+  if (!o->heap_limit || o->heap_policy != GC_HEAP_FIXED) return 0;
+  uint64_t quarter = (uint64_t)o->heap_limit / 4;
+  if (quarter < GEN_NURSERY_DEFAULT) return GEN_NURSERY_DEFAULT;
+  return quarter > GEN_NURSERY_MAX ? GEN_NURSERY_MAX : quarter;
+}
+
 /* Parses o->tuning into *t and checks the ranges; NULL or a message. */
-static const char *parse_tuning(const char *tuning, gen_tuning *t) {
+static const char *parse_tuning(const char *tuning, uint64_t fixed_quarter, gen_tuning *t) {
   *t = defaults;
   const gc_tuning_key keys[] = {
-      {"nursery", GC_TUNE_BYTES, &t->nursery, "eden bytes, K/M/G suffix, 64K..1G (default 8M)"},
+      {"nursery", GC_TUNE_BYTES, &t->nursery,
+       "eden bytes, K/M/G suffix, 64K..1G (default 8M; under a fixed heap a quarter of the heap, at least 8M)"},
       {"promote_age", GC_TUNE_U64, &t->promote_age,
        "minor collections an object survives before promotion, 1..15 (default 1)"},
       {"survivor", GC_TUNE_BYTES, &t->survivor,
@@ -120,7 +153,7 @@ static const char *parse_tuning(const char *tuning, gen_tuning *t) {
   const char *err = gc_tuning_parse(tuning, keys, sizeof keys / sizeof keys[0]);
   if (err) return err;
   const char *bad = NULL;
-  if (t->nursery < ((uint64_t)64 << 10) || t->nursery > ((uint64_t)1 << 30)) bad = keys[0].doc;
+  if (t->nursery && (t->nursery < GEN_NURSERY_MIN || t->nursery > GEN_NURSERY_MAX)) bad = keys[0].doc;
   else if (t->promote_age < 1 || t->promote_age > GEN_AGE_MAX) bad = keys[1].doc;
   else if (t->survivor && (t->survivor < ((uint64_t)64 << 10) || t->survivor > ((uint64_t)1 << 30))) bad = keys[2].doc;
   else if (!(t->major_growth >= 1.1 && t->major_growth <= 100)) bad = keys[3].doc;
@@ -128,6 +161,7 @@ static const char *parse_tuning(const char *tuning, gen_tuning *t) {
     snprintf(tuning_error, sizeof tuning_error, "tuning value out of range: %s", bad);
     return tuning_error;
   }
+  if (!t->nursery) t->nursery = fixed_quarter ? fixed_quarter : GEN_NURSERY_DEFAULT;
   if (t->promote_age > 1 && !t->survivor) t->survivor = t->nursery / 8 < (64 << 10) ? (64 << 10) : t->nursery / 8;
   if (t->promote_age == 1) t->survivor = 0;
   return NULL;
@@ -139,7 +173,7 @@ static const char *parse_tuning(const char *tuning, gen_tuning *t) {
 
 gc_heap *gc_heap_create(const gc_options *o, const char **error) {
   gen_tuning t;
-  const char *err = parse_tuning(o->tuning, &t);
+  const char *err = parse_tuning(o->tuning, fixed_nursery(o), &t);
   if (err) { *error = err; return NULL; }
   gc_heap *h = calloc(1, sizeof *h);
   if (!h) { *error = "out of memory"; return NULL; }
@@ -200,13 +234,12 @@ static bool full_collection(gc_heap *h, uint64_t *freed) {
   return true;
 }
 
-/* Runs a collection — full, or minor with the policy deciding on a major — and
- * sizes the eden so that `extra_old` more old bytes will fit.  Ends the run with
- * oom when not even the smallest eden fits after a full collection.  Returns the
- * objects it found unreachable: those it freed that no collection had reported
- * before, and those it keeps for their finalizers. */
-static uint64_t collect(gc_heap *h, bool full, size_t extra_old, size_t requested) {
-  h->collecting = true;
+/* One attempt at a collection (steps 1-6) — full, or minor with the policy
+ * deciding on a major — that sizes the eden so that `extra_old` more old bytes
+ * will fit; false if not even the smallest eden fits after a full collection.
+ * Adds to *found the objects it found unreachable: those it freed that no
+ * collection had reported before, and those it keeps for their finalizers. */
+static bool collect_once(gc_heap *h, bool full, size_t extra_old, uint64_t *found) {
   int pause = gc_pause_begin(&h->c.pauses, full ? "major" : "minor");
   h->c.collections++;
   h->reported = 0;
@@ -230,12 +263,30 @@ static uint64_t collect(gc_heap *h, bool full, size_t extra_old, size_t requeste
   }
   gen_note_peak(h);
   gc_pause_end(&h->c.pauses, pause);
-  if (!fits) {
-    h->collecting = false;
-    gc_common_oom(&h->c, requested ? requested : 1);
+  *found += freed - h->reported + h->to_finalize.len;
+  if (fits && h->tune.verify) gen_verify(h, did_full ? "after a major collection" : "after a minor collection");
+  return fits;
+}
+
+/* Runs a collection and then the finalizers it found due; returns what it found
+ * unreachable (collect_once).  Step 7: a collection that cannot fit while
+ * finalizers are queued is not out of memory yet (gc.h rule 6).  Everything it
+ * kept for them — the finalizable garbage and all that garbage reaches — is dead
+ * once they have run, unless they resurrected it; so they run, and a full
+ * collection tries again.  Each retry runs finalizers that never run again, so
+ * the retries end; only one that fits with none queued is out of memory. */
+static uint64_t collect(gc_heap *h, bool full, size_t extra_old, size_t requested) {
+  h->collecting = true;
+  uint64_t found = 0;
+  while (!collect_once(h, full, extra_old, &found)) {
+    if (!h->to_finalize.len) {
+      h->collecting = false;
+      gc_common_oom(&h->c, requested ? requested : 1);
+    }
+    gen_young_unmark(h); /* a major whose promotion did not fit left its marks */
+    gen_run_finalizers(h);
+    full = true;
   }
-  if (h->tune.verify) gen_verify(h, did_full ? "after a major collection" : "after a minor collection");
-  uint64_t found = freed - h->reported + h->to_finalize.len;
   gen_run_finalizers(h);
   h->collecting = false;
   return found;
@@ -296,7 +347,8 @@ static gc_obj *alloc_young(gc_heap *h, uint32_t nptrs, uint32_t nbytes, gc_final
   }
   gc_obj *o = gen_obj_at(h->bump);
   h->bump += bytes;
-  if (h->c.zeal) h->limit = h->bump; /* the next allocation comes back here */
+  if (h->tracking_starts) gc_objmap_set(&h->young_starts, o);
+  if (h->c.zeal || h->tracking_starts) h->limit = h->bump; /* the next allocation comes back here */
   return init_object(h, o, nptrs, nbytes, f);
 }
 

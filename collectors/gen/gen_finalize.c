@@ -24,6 +24,11 @@
  * gc_collect() called from one is ignored (returns 0) rather than run inside the
  * collection that queued it.
  *
+ * Out of memory waits for the finalizers.  A collection that keeps finalizable
+ * garbage keeps all it reaches, so under a limit it may free almost nothing and
+ * not fit; the finalizers it queued then run at once and a full collection tries
+ * again, before the run is declared out of memory (gen.c, collect; gc.h rule 6).
+ *
  * gc_collect() reports each unreachable object once, when a collection first finds
  * it: an object kept for its finalizer counts then, not again when it is freed.
  */

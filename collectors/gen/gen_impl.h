@@ -45,6 +45,7 @@
 
 #include "collectors/api/gc_embed.h"
 #include "collectors/common/gc_common.h"
+#include "collectors/common/gc_objmap.h"
 #include "collectors/common/sizeclass.h"
 #include "collectors/gen/gen_remset.h"
 
@@ -125,6 +126,12 @@ struct gc_heap {
   gen_semi survivor[2];
   int from;                 /* survivor[from] holds the survivors; survivor[1 - from] is free */
   uint64_t young_objects, young_bytes; /* survivors held (object bytes, gc_common.h) */
+  /* Object starts in the young range, for gc_debug_is_object only: built the first
+   * time it is asked, kept from then on (gen_nursery.c, gen_track_starts).  While
+   * it is kept every allocation takes the slow path, which sets the bits, so the
+   * inline fast path has no test for it. */
+  gc_objmap young_starts;
+  bool tracking_starts;
 
   /* ---- the old generation (gen_old.c) ---- */
   sc_space old;
@@ -137,6 +144,7 @@ struct gc_heap {
   size_t survivor_max;      /* each survivor semispace's reserved size (0 when promote_age is 1) */
   size_t survivor_bytes;    /* ... and its current size (a heap limit may shrink it) */
   size_t major_threshold;   /* old bytes that start a major collection */
+  size_t fixed_eden;        /* fixed heap: the eden the last major collection chose (0: none yet) */
   size_t live_after_major;  /* old bytes after the last major collection */
   size_t peak_heap_bytes;
   uint64_t allocs_mark;     /* c.allocs at the end of the last minor collection ... */

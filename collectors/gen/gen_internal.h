@@ -65,6 +65,13 @@ void gen_eden_rewind(gc_heap *h);
 /* Sets the eden's and each survivor space's sizes (the eden must be empty, right
  * after a collection, and the survivors must fit). */
 void gen_young_resize(gc_heap *h, size_t eden_bytes, size_t survivor_bytes);
+/* Clears the mark bits a major collection left on young objects, when the
+ * minor collection that would have replaced their headers does not follow. */
+void gen_young_unmark(gc_heap *h);
+/* From now on, keep h->young_starts: built from a walk of the young objects held
+ * now, then set at every allocation and copy, cleared when a space is emptied.
+ * False if the bitmap cannot be reserved. */
+bool gen_track_starts(gc_heap *h);
 /* True if the young generation holds no object at all. */
 bool gen_young_empty(const gc_heap *h);
 /* The minor collection: copies the live young objects (to the survivor space, or

@@ -81,13 +81,45 @@ bool gen_young_init(gc_heap *h, const char **error) {
 }
 
 void gen_young_destroy(gc_heap *h) {
+  gc_objmap_destroy(&h->young_starts);
   if (h->young_base) munmap(h->young_base, h->young_reserve);
   h->young_base = NULL;
+}
+
+static void set_starts(gc_heap *h, char *lo, char *hi) {
+  for (char *p = lo; p < hi; p += gen_size_of(gen_obj_at(p))) gc_objmap_set(&h->young_starts, gen_obj_at(p));
+}
+
+/* Why the allocation limit drops to the bump pointer: every allocation then goes
+ * through alloc_young (gen.c), which records the start, as zeal mode does. */
+bool gen_track_starts(gc_heap *h) {
+  if (h->tracking_starts) return true;
+  if (!gc_objmap_init(&h->young_starts, h->young_base, h->young_reserve)) return false;
+  const gen_semi *from = &h->survivor[h->from];
+  set_starts(h, from->lo, from->top);
+  set_starts(h, h->eden_alloc_start, h->bump);
+  h->tracking_starts = true;
+  h->limit = h->bump;
+  return true;
 }
 
 bool gen_young_empty(const gc_heap *h) {
   const gen_semi *from = &h->survivor[h->from];
   return h->bump == h->eden_alloc_start && from->top == from->lo;
+}
+
+static void unmark_region(char *lo, char *hi) {
+  for (char *p = lo; p < hi;) {
+    gen_header *hd = (gen_header *)(void *)p;
+    hd->meta &= ~GEN_MARKED;
+    p += gen_size_of(gen_obj_at(p));
+  }
+}
+
+void gen_young_unmark(gc_heap *h) {
+  const gen_semi *from = &h->survivor[h->from];
+  unmark_region(h->eden_alloc_start, h->bump);
+  unmark_region(from->lo, from->top);
 }
 
 /* ==================================================================
@@ -192,6 +224,7 @@ static gc_obj *evacuate(minor_state *m, gc_obj *o) {
     m->to->top += size;
     memcpy(copy, hd, size);
     copy->meta = age << GEN_AGE_SHIFT;
+    if (h->tracking_starts) gc_objmap_set(&h->young_starts, gen_obj_at(copy));
     m->survivors++;
     m->survivor_bytes += gc_object_bytes(o);
   } else {
@@ -371,6 +404,10 @@ static bool poisoning(const gc_heap *h) {
 static void reset_spaces(minor_state *m) {
   gc_heap *h = m->h;
   gen_semi *from = &h->survivor[h->from];
+  if (h->tracking_starts) {
+    gc_objmap_clear(&h->young_starts, h->eden_alloc_start, h->bump);
+    gc_objmap_clear(&h->young_starts, from->lo, from->top);
+  }
   if (poisoning(h)) {
     memset(h->eden_alloc_start, GEN_POISON_BYTE, (size_t)(h->bump - h->eden_alloc_start));
     memset(from->lo, GEN_POISON_BYTE, (size_t)(from->top - from->lo));

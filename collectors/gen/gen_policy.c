@@ -34,7 +34,26 @@
  * If no eden of GEN_EDEN_MIN fits after a major collection, the run is out of
  * memory.
  *
- * MAJOR TRIGGER.  After a minor collection a major one runs when
+ * A FIXED HEAP (gc_options.heap_policy GC_HEAP_FIXED).  The limit is the heap the
+ * collector owns, and it sizes the eden from it: heap / 4, capped by the tuning's
+ * nursery key when there is one (without it the reservation is a quarter of the
+ * heap, at least 8 MiB: gen.c), and after each major collection at most what
+ * leaves half the free heap to the old generation: the eden, its survivor
+ * spaces and their promotion room take at most (heap - old) / 2.  So a bigger heap
+ * gets a bigger eden and fewer minor collections, and the old space has room for
+ * many minor collections' promotions before it is full.  MMTk's generational
+ * plans bound their nursery the same way, as a share of the heap with a cap, and
+ * collect the whole heap when the nursery would have to shrink
+ * (docs/references.md, "Generational collection").  Between major collections
+ * the eden keeps that size: after a minor collection a major one runs exactly
+ * when the old space can no longer take a full promotion of the eden it has (old
+ * + eden + survivors + 7/5 of them would pass the heap).  There is no major_growth / major_min threshold, and pretenured
+ * allocations collect only when the old space refuses them.  So the heap fills
+ * before the collector looks at the old generation, and a bigger heap needs fewer
+ * major collections.
+ *
+ * MAJOR TRIGGER (growable heap, the rest of this section).  After a minor
+ * collection a major one runs when
  *   - the old space exceeds major_threshold, which after each major collection is
  *     max(live x major_growth, major_min), live being the old bytes it left; or
  *   - under a limit, the eden could no longer have GEN_EDEN_MIN.
@@ -46,6 +65,7 @@
 #include "collectors/gen/gen_internal.h"
 
 #define GEN_EDEN_MIN ((size_t)32 * 1024)
+#define GEN_FIXED_EDEN_DIVISOR 4 /* a fixed heap's eden: at most heap / 4 */
 #define GEN_PAGE ((size_t)4096)
 
 /* ==================================================================
@@ -175,13 +195,26 @@ bool gen_promotion_fits(gc_heap *h, const gen_tally *live) {
  * Eden size
  * ================================================================== */
 
-/* The largest eden, in whole pages and at most the reserved size, whose demand
- * fits beside `old` old bytes.  The demand grows with the eden, so a binary search
+static bool fixed_heap(const gc_heap *h) { return h->c.heap_policy == GC_HEAP_FIXED; }
+
+/* The eden the heap is meant to have: the reserved size (the tuning's nursery);
+ * under a fixed heap at most a quarter of the heap, and what the last major
+ * collection chose (see the header). */
+static size_t eden_target(const gc_heap *h) {
+  if (!fixed_heap(h)) return h->eden_max;
+  size_t quarter = (h->c.heap_limit / GEN_FIXED_EDEN_DIVISOR) & ~(GEN_PAGE - 1);
+  if (quarter < GEN_EDEN_MIN) quarter = GEN_EDEN_MIN;
+  if (h->fixed_eden && h->fixed_eden < quarter) quarter = h->fixed_eden;
+  return quarter < h->eden_max ? quarter : h->eden_max;
+}
+
+/* The largest eden, in whole pages and at most the target, whose demand fits
+ * beside `old` old bytes.  The demand grows with the eden, so a binary search
  * over pages finds it exactly. */
 static size_t largest_eden(const gc_heap *h, size_t old) {
   size_t limit = h->c.heap_limit;
   if (!limit) return h->eden_max;
-  size_t lo = 0, hi = h->eden_max / GEN_PAGE; /* in pages: lo fits (or is 0), hi may not */
+  size_t lo = 0, hi = eden_target(h) / GEN_PAGE; /* in pages: lo fits (or is 0), hi may not */
   if (old + young_demand(h, hi * GEN_PAGE) <= limit) return hi * GEN_PAGE;
   while (hi - lo > 1) {
     size_t mid = lo + (hi - lo) / 2;
@@ -205,6 +238,7 @@ bool gen_fit_eden(gc_heap *h, size_t extra_old) {
  * ================================================================== */
 
 bool gen_major_due(const gc_heap *h) {
+  if (fixed_heap(h)) return h->old.heap_bytes > old_room(h, (size_t)(h->eden_end - h->eden_lo));
   if (h->old.heap_bytes > h->major_threshold) return true;
   return h->c.heap_limit && h->old.heap_bytes > old_room(h, GEN_EDEN_MIN);
 }
@@ -212,6 +246,14 @@ bool gen_major_due(const gc_heap *h) {
 void gen_major_done(gc_heap *h) {
   size_t live = h->old.heap_bytes;
   h->live_after_major = live;
+  if (fixed_heap(h)) { /* no threshold: the heap's own size decides */
+    h->major_threshold = SIZE_MAX;
+    size_t limit = h->c.heap_limit, half_free = limit > live ? (limit - live) / 2 : 0;
+    h->fixed_eden = 0; /* the quarter alone */
+    size_t eden = largest_eden(h, live + half_free);
+    h->fixed_eden = eden > GEN_EDEN_MIN ? eden : GEN_EDEN_MIN;
+    return;
+  }
   double grown = (double)live * h->tune.major_growth;
   size_t threshold = grown > (double)(SIZE_MAX / 2) ? SIZE_MAX / 2 : (size_t)grown;
   if (threshold < h->tune.major_min) threshold = h->tune.major_min;

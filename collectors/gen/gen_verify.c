@@ -130,12 +130,14 @@ static bool in_bump_region(const char *lo, const char *top, const gc_obj *o) {
   return false;
 }
 
-/* The heap verifier's question (gc_embed.h): a live cell of the old space, or an
- * object of the survivor space or the eden's allocated part. */
+/* The heap verifier's question (gc_embed.h), in constant time: a live cell of the
+ * old space (sizeclass.c), or a start recorded in the young range's bitmap (built
+ * on the first question: gen_track_starts).  Should the bitmap not be available,
+ * the young answer walks the survivor space and the eden's allocated part. */
 bool gc_debug_is_object(gc_heap *h, const gc_obj *o) {
   if ((uintptr_t)o & 7) return false;
-  gen_header *hd = gen_header_of(o);
-  if (!gen_in_young(h, o)) return sc_live_cell_containing(&h->old, hd) == hd;
+  if (!gen_in_young(h, o)) return sc_is_live_cell(&h->old, gen_header_of(o));
+  if (gen_track_starts(h)) return gc_objmap_test(&h->young_starts, o);
   const gen_semi *s = &h->survivor[h->from];
   return in_bump_region(s->lo, s->top, o) || in_bump_region(h->eden_alloc_start, h->bump, o);
 }

@@ -1,5 +1,9 @@
 /*
  * nogc.c — no collection: the heap is one reserved range, filled once.
+ *
+ * Heap policy.  Fixed or growable, there is nothing to size and nothing to
+ * collect: the limit is the length of the range, and past it the run is out of
+ * memory.
  */
 #include <stdlib.h>
 #include <sys/mman.h>

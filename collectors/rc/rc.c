@@ -1,6 +1,12 @@
 /*
  * rc.c — pure reference counting: the rest of the API.  The release loop and
  * gc_refcount are rc_counting.h's out-of-line half, compiled here.
+ *
+ * Heap policy.  A fixed heap (GC_HEAP_FIXED) and a growable one behave alike:
+ * counting frees each object when its count reaches zero, whatever the heap's
+ * size, and there is no collection to schedule, so there is nothing to size or to
+ * delay until the heap is full.  The limit is the most the size-class allocator
+ * may hold; past it the run is out of memory.
  */
 #include <stdlib.h>
 

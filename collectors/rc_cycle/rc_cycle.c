@@ -22,6 +22,13 @@
  * references, untracking tuples and dicts, free lists.  The unreachable mask that
  * move_legacy_finalizers clears in CPython is cleared by clear_unreachable_mask.
  *
+ * Heap policy.  Under a fixed heap (GC_HEAP_FIXED) as under a growable one, the
+ * cycle detector keeps CPython's count-based thresholds (700, 10, 10 and the
+ * long-lived rule): they count allocations and collections, not bytes, so there
+ * is nothing to size from the heap, and counting frees acyclic garbage at once.
+ * When the limit refuses a cell a full collection runs and the allocation is
+ * retried once (rc_alloc_slow), under either policy.
+ *
  * Memory safety never depends on the collector being right about reachability:
  * nothing here frees a cell.  Clearing fields only drops counts; counting frees an
  * object when, and only when, its count reaches zero.

@@ -34,7 +34,8 @@ int cmd_bench(int argc, char **argv) {
       {"param", required_argument, 0, 'p'}, {"timeout", required_argument, 0, 'T'},
       {"counters", required_argument, 0, 'C'}, {"events", required_argument, 0, 'E'},
       {"mmu-out", required_argument, 0, 'M'}, {"verify", no_argument, 0, 'V'},
-      {"record", required_argument, 0, 'R'}, {"census", no_argument, 0, 'L'}, {0, 0, 0, 0}};
+      {"record", required_argument, 0, 'R'}, {"census", no_argument, 0, 'L'},
+      {"heap-policy", required_argument, 0, 'P'}, {0, 0, 0, 0}};
   invocation inv;
   invocation_defaults(&inv);
   bool as_json = false, timeout_given = false;
@@ -50,6 +51,11 @@ int cmd_bench(int argc, char **argv) {
       case 'k': inv.warmup = (long)cli_u64("--warmup", optarg, 0, 1000000); break;
       case 'S': inv.seed = cli_u64("--seed", optarg, 0, UINT64_MAX); break;
       case 'z': inv.zeal = true; break;
+      case 'P':
+        if (strcmp(optarg, "fixed") && strcmp(optarg, "growable"))
+          cli_die("bench: unknown heap policy '%s' (valid: fixed, growable)", optarg);
+        inv.heap_policy = optarg;
+        break;
       case 'V': inv.verify = true; break;
       case 'L': inv.census = true; break;
       case 'j': as_json = true; break;

@@ -89,3 +89,21 @@ const char *workload_choices(void) {
   join_names(buf, sizeof buf, workload_at);
   return buf;
 }
+
+static bool json_string_is(json_t *j, const char *s) {
+  const char *v = json_string_value(j);
+  return v && !strcmp(v, s);
+}
+
+bool collector_has_capability(const char *name, const char *cap) {
+  json_t *all = collectors_describe();
+  size_t i, j;
+  json_t *d, *c;
+  json_array_foreach(all, i, d) {
+    if (!json_string_is(json_object_get(d, "name"), name)) continue;
+    json_array_foreach(json_object_get(d, "capabilities"), j, c)
+      if (json_string_is(c, cap)) return true;
+    return false;
+  }
+  return false;
+}

@@ -21,5 +21,8 @@ json_t *collectors_describe(void);
 /* The workloads, from the first collector's description (all link the same ones). */
 json_t *workloads_describe(void);
 bool workload_known(const char *name);
+/* Whether collector `name` declares capability `cap` ("reclaims", ...: the names
+ * of `gclab list --json`); false when it cannot be described. */
+bool collector_has_capability(const char *name, const char *cap);
 const char *workload_choices(void);
 #endif

@@ -28,6 +28,8 @@ typedef struct fd_ctx {
   const char *dir;       /* the results folder */
   const char *ref_heap;  /* the heap label of the single-heap figures */
   char ref_text[96];     /* how titles say it */
+  bool base_heaps;       /* the records ran at one base heap per workload */
+  char heap_note[128];   /* the heap policy and the heap axis' meaning, for titles */
   char data[4400];       /* <dir>/figures/data */
   char *vars;            /* figure.gp, being written */
   size_t varslen;
@@ -157,7 +159,8 @@ static void choose_ref_heap(fd_ctx *x) {
   }
   const suite_heap *h = &x->s.heaps[best];
   x->ref_heap = h->label;
-  if (h->kind == HEAP_FACTOR) snprintf(x->ref_text, sizeof x->ref_text, "heap %gx the minimum", h->factor);
+  if (h->kind == HEAP_FACTOR)
+    snprintf(x->ref_text, sizeof x->ref_text, "heap %gx the %s", h->factor, x->base_heaps ? "base heap" : "minimum");
   else if (h->kind == HEAP_BYTES) snprintf(x->ref_text, sizeof x->ref_text, "heap %s", h->label);
   else snprintf(x->ref_text, sizeof x->ref_text, "no heap limit");
 }
@@ -478,9 +481,62 @@ static bool finalization_table(fd_ctx *x) {
   return table_close(&t);
 }
 
+/* What the heap axis and the heap limit meant for these records, for every
+ * title: records from before heap policies (no heap_policy field) were capped
+ * limits (growable), and records without suite.base_bytes ran at factors of
+ * each pair's own minimum, so their lines are not at equal heaps. */
+static void describe_heap_terms(fd_ctx *x) {
+  bool fixed = false, growable = false;
+  size_t i;
+  json_t *r;
+  json_array_foreach(x->records, i, r) {
+    const char *p = json_string_value(json_object_get(r, "heap_policy"));
+    if (p && !strcmp(p, "fixed")) fixed = true;
+    else growable = true;
+    if (json_object_get(json_object_get(r, "suite"), "base_bytes")) x->base_heaps = true;
+  }
+  const char *policy = fixed && growable ? "fixed and growable heaps mixed" : fixed ? "fixed heaps" : "growable heaps (the limit a cap)";
+  snprintf(x->heap_note, sizeof x->heap_note, "%s, %s", policy,
+           x->base_heaps ? "one base heap per workload" : "factors of each pair's own minimum: unequal heaps");
+}
+
+/* base_heaps.csv: each workload's base heap in MiB (the records' suite.base_bytes),
+ * so that heap-axis figures can also be drawn in absolute sizes; false when the
+ * records predate base heaps. */
+static bool base_heap_table(fd_ctx *x) {
+  fd_table t;
+  table_open(&t, x, "base_heaps", "workload,base_mib");
+  int last_w = -1;
+  for (int w = 0; w < x->s.nworkloads; w++) {
+    size_t i;
+    json_t *r;
+    json_array_foreach(x->records, i, r) {
+      json_t *sj = json_object_get(r, "suite");
+      json_t *base = json_object_get(sj, "base_bytes");
+      const char *label = json_string_value(json_object_get(sj, "workload"));
+      if (!base || !label || strcmp(label, x->s.workloads[w].label)) continue;
+      table_workload(&t, label, &last_w, w);
+      word(t.f, label);
+      fprintf(t.f, ",%.4f\n", (double)json_integer_value(base) / MIB);
+      t.rows++;
+      break;
+    }
+  }
+  return table_close(&t);
+}
+
 /* ==================================================================
  * The plan
  * ================================================================== */
+
+/* Whether a CSV of the results folder has a row below its header. */
+static bool has_data_rows(const char *dir, const char *name) {
+  char *text = results_read_file(dir, name);
+  char *nl = text ? strchr(text, '\n') : NULL;
+  bool rows = nl && nl[1];
+  free(text);
+  return rows;
+}
 
 static bool has_factors(const suite *s) {
   for (int h = 0; h < s->nheaps; h++)
@@ -503,7 +559,8 @@ static void write_vars(fd_ctx *x) {
   }
   fprintf(x->gp, "\"\nref_heap = \"%s\"\nref_heap_text = \"%s\"\nsuite_name = \"", x->ref_heap, x->ref_text);
   word(x->gp, x->s.name);
-  fprintf(x->gp, "\"\n");
+  fprintf(x->gp, "\"\nheap_note = \"%s\"\nheap_axis = \"heap size (factor of the %s)\"\n", x->heap_note,
+          x->base_heaps ? "workload's base heap" : "pair's minimum heap");
 }
 
 static bool load(fd_ctx *x, const char *dir, char *err, size_t errlen) {
@@ -545,6 +602,7 @@ bool figdata_write(const char *dir, fig_plan *plan, char *err, size_t errlen) {
     json_decref(x.records);
     return false;
   }
+  describe_heap_terms(&x);
   choose_ref_heap(&x);
   x.gp = open_memstream(&x.vars, &x.varslen);
   write_vars(&x);
@@ -555,7 +613,10 @@ bool figdata_write(const char *dir, fig_plan *plan, char *err, size_t errlen) {
   const char *why_heap = !sum ? "no summary.csv" : "the suite has no heap factors (time_bars shows the times)";
   plan_add(plan, "time_vs_heap", sum && factors, why_heap);
   plan_add(plan, "gc_time_vs_heap", sum && factors, why_heap);
-  plan_add(plan, "geomean_vs_heap", sum && factors, why_heap);
+  plan_add(plan, "time_vs_heap_mib", sum && factors && base_heap_table(&x),
+           sum && factors ? "the records predate base heaps (no suite.base_bytes)" : why_heap);
+  plan_add(plan, "geomean_vs_heap", sum && factors && has_data_rows(dir, "geomean.csv"),
+           sum && factors ? "the baseline completed at no heap (geomean.csv is empty)" : why_heap);
   plan_add(plan, "time_bars", times_table(&x), "no ok run at the reference heap");
   plan_add(plan, "pause_cdf", per_workload_tables(&x, "pauses", "ci,collector,upper_ns,fraction", pause_rows),
            "no run recorded a pause histogram at the reference heap");

@@ -43,6 +43,7 @@ static json_t *synthesized_record(const invocation *inv, const char *status, con
                           "seed", (json_int_t)inv->seed, "heap_bytes", (json_int_t)inv->heap_bytes,
                           "tuning", inv->tuning ? inv->tuning : "", "zeal", inv->zeal, "status", status,
                           "error", why, "stderr_tail", r->err_tail, "exit_code", r->exit_code, "signal", r->signal);
+  json_object_set_new(rec, "heap_policy", json_string(inv->heap_policy ? inv->heap_policy : "fixed"));
   json_object_set_new(rec, "counters", json_pack("{s:s,s:s,s:{}}", "source", inv->counters ? inv->counters : "papi",
                                                  "why", "the run ended without a record", "events"));
   return rec;
@@ -68,6 +69,7 @@ json_t *invocation_run(const invocation *inv, const char **usage_error) {
   argv[n++] = "--size"; argv[n++] = (char *)inv->size;
   argv[n++] = "--seed"; argv[n++] = seed;
   argv[n++] = "--heap-bytes"; argv[n++] = heap;
+  if (inv->heap_policy) { argv[n++] = "--heap-policy"; argv[n++] = (char *)inv->heap_policy; }
   argv[n++] = "--iterations"; argv[n++] = iters;
   argv[n++] = "--warmup"; argv[n++] = warm;
   if (inv->zeal) argv[n++] = "--zeal";

@@ -20,6 +20,7 @@ typedef struct invocation {
   const char *size;
   uint64_t seed;
   uint64_t heap_bytes; /* 0 = no limit */
+  const char *heap_policy; /* "fixed" or "growable" (bench --heap-policy); NULL = the bench's default, fixed */
   long iterations, warmup;
   bool zeal;
   bool verify;         /* --verify: the heap verifier after every collection */

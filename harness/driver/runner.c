@@ -12,6 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "harness/driver/collectors.h"
 #include "harness/driver/invocation.h"
 #include "harness/driver/minheap.h"
 #include "harness/driver/stats.h"
@@ -162,6 +163,7 @@ static void invocation_for(const runner *r, const suite_collector *c, const suit
   inv->zeal = r->s.zeal;
   inv->verify = r->s.verify;
   inv->heap_bytes = heap;
+  inv->heap_policy = r->s.heap_policy;
 }
 
 /* A record the bench could not write: the bench rejected its arguments (a suite
@@ -172,12 +174,14 @@ static json_t *rejected_record(const invocation *inv, const char *usage) {
                    "error", usage, "counters", "source", "none", "why", "not run", "events");
 }
 
-/* mmu_out: where the bench writes the run's MMU curve, or NULL (probes). */
+/* mmu_out: where the bench writes the run's MMU curve, or NULL (probes);
+ * timeout_s > 0 replaces the suite's timeout (the minimum-heap search's bound). */
 static json_t *run_once(const runner *r, const suite_collector *c, const suite_workload *w, uint64_t heap,
-                        const char *mmu_out) {
+                        const char *mmu_out, double timeout_s) {
   invocation inv;
   invocation_for(r, c, w, heap, &inv);
   inv.mmu_out = mmu_out;
+  if (timeout_s > 0) inv.timeout_s = timeout_s;
   const char *usage = NULL;
   json_t *rec = invocation_run(&inv, &usage);
   return rec ? rec : rejected_record(&inv, usage);
@@ -193,18 +197,24 @@ typedef struct probe_ctx {
   const suite_workload *w;
 } probe_ctx;
 
-static minheap_probe_result probe(void *vctx, uint64_t limit, uint64_t *peak, char *why, size_t len) {
+/* One probe of the search (minheap.h): the bench at `limit`, ended after
+ * timeout_s; an oom or a timeout at a limit is "too small". */
+static minheap_probe_result probe(void *vctx, uint64_t limit, double timeout_s, minheap_probe_out *out) {
   probe_ctx *p = vctx;
-  json_t *rec = run_once(p->r, p->c, p->w, limit, NULL);
+  double t0 = now_s();
+  json_t *rec = run_once(p->r, p->c, p->w, limit, NULL, timeout_s);
+  out->seconds = now_s() - t0;
   const char *status = str(rec, "status");
   minheap_probe_result res;
   if (!strcmp(status, "ok")) {
-    *peak = (uint64_t)json_integer_value(json_object_get(json_object_get(rec, "memory"), "peak_heap_bytes"));
+    out->peak_bytes = (uint64_t)json_integer_value(json_object_get(json_object_get(rec, "memory"), "peak_heap_bytes"));
     res = PROBE_FITS;
-  } else if (limit && (!strcmp(status, "oom") || !strcmp(status, "timeout"))) {
+  } else if (limit && !strcmp(status, "oom")) {
     res = PROBE_TOO_SMALL;
+  } else if (limit && !strcmp(status, "timeout")) {
+    res = PROBE_TIMED_OUT;
   } else {
-    snprintf(why, len, "%s at %s: %s", status, limit ? "a limit" : "no limit", str(rec, "error"));
+    snprintf(out->why, sizeof out->why, "%s at %s: %s", status, limit ? "a limit" : "no limit", str(rec, "error"));
     res = PROBE_BROKEN;
   }
   json_decref(rec);
@@ -217,30 +227,126 @@ static bool needs_minheap(const suite *s) {
   return false;
 }
 
-bool runner_minheaps(runner *r) {
-  if (!needs_minheap(&r->s)) return true;
-  bool ok = true;
+/* minheap.json's entry for one pair. */
+static json_t *minheap_entry(const minheap_result *m) {
+  json_t *e = m->found ? json_pack("{s:s,s:I}", "status", "ok", "bytes", (json_int_t)m->bytes)
+                       : json_pack("{s:s,s:s}", "status", "failed", "why", m->why);
+  json_object_set_new(e, "probes", json_integer(m->probes));
+  json_object_set_new(e, "thrashing_probes", json_integer(m->thrashing));
+  json_object_set_new(e, "unlimited_seconds", json_real(m->unlimited_seconds));
+  json_object_set_new(e, "bound_seconds", json_real(m->bound_seconds));
+  if (m->found && m->thrashing) json_object_set_new(e, "too_small_because", json_string("thrashing"));
+  return e;
+}
+
+/* Whether the pair's minimum heap is worth its search: a collector that never
+ * reclaims (nogc) needs all it allocates, and no base is taken from it unless
+ * the suite names it. */
+static bool wants_minheap(const runner *r, int c) {
+  const suite_collector *sc = &r->s.collectors[c];
+  return (r->s.minheap_base && !strcmp(sc->label, r->s.minheap_base)) || collector_has_capability(sc->collector, "reclaims");
+}
+
+static bool find_minheap(runner *r, int c, int w) {
+  char key[512];
+  pair_key(key, sizeof key, &r->s.collectors[c], &r->s.workloads[w]);
+  if (json_object_get(r->minheaps, key) || !wants_minheap(r, c)) return true;
+  printf("minimum heap of %-24s ... ", key);
+  fflush(stdout);
+  double t0 = now_s();
+  probe_ctx ctx = {r, &r->s.collectors[c], &r->s.workloads[w]};
+  minheap_search search = {.tolerance = r->s.minheap_tolerance, .thrash_seconds = r->s.thrash_seconds,
+                           .thrash_factor = r->s.thrash_factor, .timeout_s = r->s.timeout_s};
+  minheap_result m = minheap_find(&search, probe, &ctx);
+  char b[32];
+  if (m.found)
+    printf("%s (%d probes, %d thrashing, %.1f s)\n", summary_bytes((double)m.bytes, b, sizeof b), m.probes, m.thrashing,
+           now_s() - t0);
+  else
+    printf("none: %s\n", m.why);
+  json_object_set_new(r->minheaps, key, minheap_entry(&m));
+  char *text = json_dumps(r->minheaps, JSON_INDENT(2) | JSON_SORT_KEYS);
+  bool ok = results_write_atomic(r->res.dir, "minheap.json", text, strlen(text));
+  free(text);
+  return ok;
+}
+
+/* A pair's own minimum heap, or 0 when it has none. */
+static uint64_t pair_minheap(const runner *r, int c, int w) {
+  char key[512];
+  pair_key(key, sizeof key, &r->s.collectors[c], &r->s.workloads[w]);
+  json_t *m = json_object_get(r->minheaps, key);
+  return strcmp(str(m, "status"), "ok") ? 0 : (uint64_t)json_integer_value(json_object_get(m, "bytes"));
+}
+
+/* The base heap of workload w: every collector runs at a factor of it (equal
+ * terms: one absolute heap per workload and factor).  It is the minimum heap of
+ * the suite's minheap_base collector, or else the smallest among the collectors
+ * that reclaim memory (nogc's "minimum" is all it allocates).  0 (with *why)
+ * when there is none. */
+static uint64_t base_heap(const runner *r, int w, int *from, const char **why) {
+  uint64_t best = 0;
+  *from = -1;
+  for (int c = 0; c < r->s.ncollectors; c++) {
+    const suite_collector *sc = &r->s.collectors[c];
+    bool named = r->s.minheap_base && !strcmp(sc->label, r->s.minheap_base);
+    if (r->s.minheap_base ? !named : !collector_has_capability(sc->collector, "reclaims")) continue;
+    uint64_t m = pair_minheap(r, c, w);
+    if (m && (!best || m < best)) { best = m; *from = c; }
+  }
+  if (!best) *why = r->s.minheap_base ? "the minheap_base collector has no minimum heap" : "no collector that reclaims has a minimum heap";
+  return best;
+}
+
+/* minheap.csv: every pair's own minimum against its workload's base (its space
+ * efficiency: 1 = as little memory as the best of the suite). */
+static bool write_minheap_csv(runner *r) {
+  char *text = NULL;
+  size_t len = 0;
+  FILE *f = open_memstream(&text, &len);
+  fprintf(f, "workload,collector,status,minheap_bytes,base_bytes,base_collector,relative_to_base,probes,thrashing_probes\n");
   for (int w = 0; w < r->s.nworkloads; w++) {
+    int from;
+    const char *why;
+    uint64_t base = base_heap(r, w, &from, &why);
     for (int c = 0; c < r->s.ncollectors; c++) {
       char key[512];
       pair_key(key, sizeof key, &r->s.collectors[c], &r->s.workloads[w]);
-      if (json_object_get(r->minheaps, key)) continue;
-      printf("minimum heap of %-24s ... ", key);
-      fflush(stdout);
-      double t0 = now_s();
-      probe_ctx ctx = {r, &r->s.collectors[c], &r->s.workloads[w]};
-      minheap_search search = {0};
-      minheap_result m = minheap_find(&search, probe, &ctx);
-      char b[32];
-      if (m.found) printf("%s (%d probes, %.1f s)\n", summary_bytes((double)m.bytes, b, sizeof b), m.probes, now_s() - t0);
-      else printf("none: %s\n", m.why);
-      json_object_set_new(r->minheaps, key,
-                          m.found ? json_pack("{s:s,s:I,s:i}", "status", "ok", "bytes", (json_int_t)m.bytes, "probes", m.probes)
-                                  : json_pack("{s:s,s:s,s:i}", "status", "failed", "why", m.why, "probes", m.probes));
-      char *text = json_dumps(r->minheaps, JSON_INDENT(2) | JSON_SORT_KEYS);
-      ok &= results_write_atomic(r->res.dir, "minheap.json", text, strlen(text));
-      free(text);
+      json_t *m = json_object_get(r->minheaps, key);
+      uint64_t own = pair_minheap(r, c, w);
+      fprintf(f, "%s,%s,%s,", r->s.workloads[w].label, r->s.collectors[c].label, m ? str(m, "status") : "not-searched");
+      if (own) fprintf(f, "%llu", (unsigned long long)own);
+      fprintf(f, ",");
+      if (base) fprintf(f, "%llu,%s", (unsigned long long)base, r->s.collectors[from].label);
+      else fprintf(f, ",");
+      fprintf(f, ",");
+      if (own && base) fprintf(f, "%.4f", (double)own / (double)base);
+      fprintf(f, ",%lld,%lld\n", (long long)json_integer_value(json_object_get(m, "probes")),
+              (long long)json_integer_value(json_object_get(m, "thrashing_probes")));
     }
+  }
+  fclose(f);
+  bool ok = results_write_atomic(r->res.dir, "minheap.csv", text, len);
+  free(text);
+  return ok;
+}
+
+bool runner_minheaps(runner *r) {
+  if (!needs_minheap(&r->s)) return true;
+  bool ok = true;
+  for (int w = 0; w < r->s.nworkloads; w++)
+    for (int c = 0; c < r->s.ncollectors; c++) ok &= find_minheap(r, c, w);
+  ok &= write_minheap_csv(r);
+  for (int w = 0; w < r->s.nworkloads; w++) {
+    int from;
+    const char *why;
+    char b[32];
+    uint64_t base = base_heap(r, w, &from, &why);
+    if (base)
+      printf("base heap of %-16s %s (%s's minimum)\n", r->s.workloads[w].label,
+             summary_bytes((double)base, b, sizeof b), r->s.collectors[from].label);
+    else
+      printf("base heap of %-16s none: %s\n", r->s.workloads[w].label, why);
   }
   return ok;
 }
@@ -286,17 +392,16 @@ static void progress(const runner *r, size_t done, size_t total, double elapsed,
   fflush(stdout);
 }
 
-/* The heap limit of a configuration, or false (with why) when its factor needs
- * a minimum heap the pair does not have. */
-static bool heap_limit(const runner *r, int c, int w, int h, uint64_t *bytes, const char **why) {
+/* The heap limit of a configuration: its factor times the workload's base heap,
+ * the same for every collector; false (with why) when the workload has none. */
+static bool heap_limit(const runner *r, int w, int h, uint64_t *bytes, const char **why) {
   const suite_heap *heap = &r->s.heaps[h];
   if (heap->kind == HEAP_NONE) { *bytes = 0; return true; }
   if (heap->kind == HEAP_BYTES) { *bytes = heap->bytes; return true; }
-  char key[512];
-  pair_key(key, sizeof key, &r->s.collectors[c], &r->s.workloads[w]);
-  json_t *m = json_object_get(r->minheaps, key);
-  if (strcmp(str(m, "status"), "ok")) { *why = m ? str(m, "why") : "no minimum heap"; return false; }
-  *bytes = (uint64_t)ceil((double)json_integer_value(json_object_get(m, "bytes")) * heap->factor);
+  int from;
+  uint64_t base = base_heap(r, w, &from, why);
+  if (!base) return false;
+  *bytes = (uint64_t)ceil((double)base * heap->factor);
   return true;
 }
 
@@ -352,14 +457,19 @@ bool runner_execute(runner *r) {
       char curve[4800], curve_rel[600];
       mmu_path(r, c->label, w->label, h->label, inv, curve, sizeof curve, curve_rel, sizeof curve_rel);
       unlink(curve); /* a curve left by an interrupted run is not this run's */
-      if (heap_limit(r, order[i].c, order[i].w, order[i].h, &limit, &why)) {
-        rec = run_once(r, c, w, limit, curve);
+      if (heap_limit(r, order[i].w, order[i].h, &limit, &why)) {
+        rec = run_once(r, c, w, limit, curve, 0);
       } else {
         rec = json_pack("{s:i,s:s,s:s,s:s,s:s,s:s,s:{s:s,s:s,s:{}}}", "schema", 1, "collector", c->collector, "workload",
                         w->workload, "size", w->size, "status", "skipped", "error", why, "counters", "source", "none",
                         "why", "not run", "events");
       }
       json_t *sj = label_record(rec, c, w, h->label, h->kind == HEAP_FACTOR ? json_real(h->factor) : json_null(), limit, inv);
+      if (h->kind == HEAP_FACTOR) {
+        int from;
+        uint64_t base = base_heap(r, order[i].w, &from, &why);
+        if (base) json_object_set_new(sj, "base_bytes", json_integer((json_int_t)base));
+      }
       if (access(curve, R_OK) == 0) json_object_set_new(sj, "mmu_curve", json_string(curve_rel));
       write_ok &= results_append(&r->res, rec);
       json_object_set_new(r->done, key, json_true());

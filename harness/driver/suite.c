@@ -280,7 +280,7 @@ static bool parse_top(loader *L, suite *s) {
   yaml_node_t *root = yaml_document_get_root_node(&L->doc);
   if (!root) return fail(L, NULL, "the suite is empty");
   if (root->type != YAML_MAPPING_NODE) return fail(L, root, "a suite is a mapping (name: ..., collectors: [...], ...)");
-  yaml_node_t *collectors = NULL, *workloads = NULL, *heap = NULL, *baseline = NULL, *census = NULL;
+  yaml_node_t *collectors = NULL, *workloads = NULL, *heap = NULL, *baseline = NULL, *census = NULL, *minheap_base = NULL;
   const char *default_size = "quick";
   long long x;
   for (yaml_node_pair_t *p = root->data.mapping.pairs.start; p < root->data.mapping.pairs.top; p++) {
@@ -315,8 +315,20 @@ static bool parse_top(loader *L, suite *s) {
     else if (!strcmp(key, "cv_warn")) { if (!want_double(L, v, key, 0, 10, &s->cv_warn)) return false; }
     else if (!strcmp(key, "shuffle")) { if (!want_bool(L, v, key, &s->shuffle)) return false; }
     else if (!strcmp(key, "zeal")) { if (!want_bool(L, v, key, &s->zeal)) return false; }
-    else return fail(L, k, "unknown key '%s' (valid: name, description, collectors, workloads, size, heap, invocations, "
-                           "iterations, warmup, seed, timeout, shuffle, shuffle_seed, baseline, cv_warn, zeal, census, callgrind)", key);
+    else if (!strcmp(key, "heap_policy")) {
+      if (!want_scalar(L, v, key, &str)) return false;
+      if (strcmp(str, "fixed") && strcmp(str, "growable"))
+        return fail(L, v, "heap_policy: unknown policy '%s' (valid: fixed, growable)", str);
+      free(s->heap_policy);
+      s->heap_policy = dup_or_die(str);
+    }
+    else if (!strcmp(key, "minheap_base")) minheap_base = v;
+    else if (!strcmp(key, "thrash_seconds")) { if (!want_double(L, v, key, 0.001, 1e6, &s->thrash_seconds)) return false; }
+    else if (!strcmp(key, "minheap_tolerance")) { if (!want_double(L, v, key, 0.001, 0.5, &s->minheap_tolerance)) return false; }
+    else if (!strcmp(key, "thrash_factor")) { if (!want_double(L, v, key, 1, 1e6, &s->thrash_factor)) return false; }
+    else return fail(L, k, "unknown key '%s' (valid: name, description, collectors, workloads, size, heap, heap_policy, "
+                           "minheap_base, minheap_tolerance, thrash_seconds, thrash_factor, invocations, iterations, warmup, seed, timeout, "
+                           "shuffle, shuffle_seed, baseline, cv_warn, zeal, census, callgrind)", key);
   }
   if (!collectors) return fail(L, root, "the suite names no collectors ('collectors: [...]')");
   if (!workloads) return fail(L, root, "the suite names no workloads ('workloads: [...]')");
@@ -333,6 +345,14 @@ static bool parse_top(loader *L, suite *s) {
   } else {
     s->baseline = dup_or_die(s->collectors[0].label);
   }
+  if (minheap_base) {
+    const char *b;
+    if (!want_scalar(L, minheap_base, "minheap_base", &b)) return false;
+    if (strcmp(b, "min") && !label_taken(s, b, true))
+      return fail(L, minheap_base, "minheap_base: '%s' is neither 'min' nor one of the suite's collectors", b);
+    if (strcmp(b, "min")) s->minheap_base = dup_or_die(b);
+  }
+  if (!s->heap_policy) s->heap_policy = dup_or_die("fixed");
   if (census) {
     const char *c;
     if (!want_scalar(L, census, "census", &c)) return false;
@@ -344,7 +364,8 @@ static bool parse_top(loader *L, suite *s) {
 
 bool suite_load(const char *path, suite *s, char *err, size_t errlen) {
   memset(s, 0, sizeof *s);
-  *s = (suite){.invocations = 1, .iterations = 1, .seed = 1, .timeout_s = 600, .cv_warn = 0.05, .nheaps = 1};
+  *s = (suite){.invocations = 1, .iterations = 1, .seed = 1, .timeout_s = 600, .cv_warn = 0.05, .nheaps = 1,
+               .thrash_seconds = 10, .thrash_factor = 20, .minheap_tolerance = 0.02};
   s->heaps[0] = (suite_heap){.kind = HEAP_NONE, .label = "none"};
   s->path = dup_or_die(path);
   loader L = {.path = path, .err = err, .errlen = errlen};
@@ -395,5 +416,7 @@ void suite_free(suite *s) {
   free(s->baseline);
   free(s->census);
   free(s->callgrind_size);
+  free(s->heap_policy);
+  free(s->minheap_base);
   memset(s, 0, sizeof *s);
 }

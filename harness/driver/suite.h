@@ -59,6 +59,14 @@ typedef struct suite {
   double cv_warn;   /* warn when a configuration's coefficient of variation exceeds it */
   char *census;         /* a collector label: one --census run per workload under it (live sizes); NULL = none */
   char *callgrind_size; /* "quick".."large" or "same": one callgrind run per pair at that size; NULL = none */
+  /* Equal terms (suites/README.md, "Heaps"): what the limit means for every run
+   * ("fixed", the default, or "growable"); the collector whose minimum heap is
+   * each workload's base (NULL: the smallest among the collectors that reclaim);
+   * the minimum-heap search's thrashing bound (minheap.h) */
+  char *heap_policy;
+  char *minheap_base;
+  double thrash_seconds, thrash_factor;
+  double minheap_tolerance; /* the search stops within this fraction (default 0.02) */
   bool zeal;
   bool verify; /* --verify on the command line (no suite key): the heap verifier in every run */
 } suite;
