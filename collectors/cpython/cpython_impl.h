@@ -99,9 +99,13 @@ struct gc_heap {
 };
 
 /* Out of line (cpython.c): the object, allocated by CPython (which may collect
- * inside: rule 2); and _Py_Dealloc, for a count that reached zero. */
+ * inside: rule 2). */
 gc_obj *cpy_alloc(gc_heap *h, uint32_t nptrs, uint32_t nbytes, gc_finalizer f);
-void cpy_dealloc(cpy_object *op);
+/* CPython's own slow half of Py_DECREF (Include/object.h), called directly as
+ * Py_DECREF calls it; cpython.c sees Python.h's declaration beside this one, so the
+ * compiler checks that they agree. */
+void _Py_Dealloc(struct _object *op);
+static inline void cpy_dealloc(cpy_object *op) { _Py_Dealloc((struct _object *)op); }
 
 /* ==================================================================
  * Counting: Py_INCREF and Py_DECREF
