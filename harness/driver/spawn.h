@@ -1,7 +1,7 @@
 /*
  * spawn.h — run one child process with a timeout, capturing its output.
  *
- * One process = one invocation (DESIGN.md): a crash, an OOM kill or a hang in a
+ * One process = one invocation (README.md): a crash, an OOM kill or a hang in a
  * benchmark is recorded as that run's status, and the suite goes on.
  */
 #ifndef SPAWN_H
