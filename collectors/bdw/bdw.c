@@ -25,6 +25,20 @@
  * intact fields even when their targets are queued too.  A finalizer that stores
  * its object into a root resurrects it: Boehm has already unregistered it, so it
  * lives on and is never finalized again.
+ *
+ * The heap policy (gc_options.heap_policy, with a heap limit).  Growable: the
+ * limit is a cap (GC_set_max_heap_size) and Boehm grows its heap by its own rule
+ * (GC_free_space_divisor).  Fixed: as Whippet's bdw backend, Boehm's heap is grown
+ * to the limit up front (bdw_expand_to: GC_expand_hp), so Boehm fills it before it
+ * collects and a bigger heap means fewer collections.
+ *
+ * What Boehm still retains that the binding cannot help: heap objects are traced
+ * precisely (the kind's mark procedure, bdw_impl.h: raw bytes and shape words are
+ * never scanned), so what is left is Boehm's conservatism about the C stack and
+ * registers -- a stale word in a frame above the collection (the workload's, the
+ * harness's) keeps what it points at and everything that reaches.  bdw clears the
+ * stack below itself before the collections it asks for (bdw_scrub_stack); frames
+ * above cannot be cleared.
  */
 #include <stdio.h>
 #include <stdlib.h>
