@@ -428,12 +428,15 @@ static uint64_t bdw_heap_bytes(void) {
  * below which it takes free blocks (splitting large ones) rather than collect, so
  * the whole heap fills between collections: a bigger heap, fewer collections.
  * Boehm rounds a growth up to its block size, so the request is rounded down to
- * 64 KiB, and halved until Boehm accepts it (the limit counts what it has). */
+ * 64 KiB, and reduced until Boehm accepts it (the limit counts what it has). */
 static void bdw_expand_to(size_t limit) {
   size_t have = bdw_heap_bytes();
   if (have >= limit) return;
   size_t grow = (limit - have) & ~(size_t)0xffff;
-  while (grow >= ((size_t)64 << 10) && !GC_expand_hp(grow)) grow = (grow / 2) & ~(size_t)0xffff;
+  /* Boehm's own rounding may push an exact request past the limit: back off by
+   * 64 KiB steps, then by halves */
+  for (int tries = 0; grow >= ((size_t)64 << 10) && !GC_expand_hp(grow); tries++)
+    grow = tries < 16 ? grow - ((size_t)64 << 10) : (grow / 2) & ~(size_t)0xffff;
 }
 
 /* Earlier heaps of this process left objects in Boehm's heap (garbage once their
