@@ -8,7 +8,7 @@
  * booted by the first gc_heap_create of a process; a later heap first collects and
  * disowns whatever earlier heaps left (bdw_adopt_heap).
  *
- * Collections happen inside GC_MALLOC when Boehm decides (or, in zeal mode, at
+ * Collections happen inside an allocation's refill when Boehm decides (or, in zeal mode, at
  * every allocation while the heap is small), and in gc_collect.  Boehm's
  * collection events open and close the pause ("full": Boehm stops the world and
  * marks everything); the lazy sweep that follows runs inside later allocations and
@@ -16,7 +16,7 @@
  *
  * Finalization is on demand (GC_set_finalize_on_demand): a collection only queues
  * the objects it found, and bdw runs the queue at defined points — right after the
- * GC_MALLOC or gc_collect whose collection queued them (rule 6).  Registration is
+ * allocation or gc_collect whose collection queued them (rule 6).  Registration is
  * GC_REGISTER_FINALIZER_NO_ORDER, with Java finalization on: Boehm's ordered
  * finalization never finalizes an object on a cycle of finalizable objects, and
  * finalizes a chain of them one link per collection; gclab's finalizers are
@@ -25,15 +25,31 @@
  * intact fields even when their targets are queued too.  A finalizer that stores
  * its object into a root resurrects it: Boehm has already unregistered it, so it
  * lives on and is never finalized again.
+ *
+ * The heap policy (gc_options.heap_policy, with a heap limit).  Growable: the
+ * limit is a cap (GC_set_max_heap_size) and Boehm grows its heap by its own rule
+ * (GC_free_space_divisor).  Fixed: as Whippet's bdw backend, Boehm's heap is grown
+ * to the limit up front (bdw_expand_to: GC_expand_hp), so Boehm fills it before it
+ * collects and a bigger heap means fewer collections.
+ *
+ * What Boehm still retains that the binding cannot help: heap objects are traced
+ * precisely (the kind's mark procedure, bdw_impl.h: raw bytes and shape words are
+ * never scanned), so what is left is Boehm's conservatism about the C stack and
+ * registers -- a stale word in a frame above the collection (the workload's, the
+ * harness's) keeps what it points at and everything that reaches.  bdw clears the
+ * stack below itself before the collections it asks for (bdw_scrub_stack); frames
+ * above cannot be cleared.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include <gc/gc_mark.h>
-
 #include "collectors/api/gc.h"
 #include "collectors/common/gc_tuning.h"
+
+/* after gc.h: gc_inline.h keeps an existing GC_ASSERT (gc_embed.h's) */
+#include <gc/gc_inline.h> /* GC_generic_malloc_many, GC_malloc_kind */
+#include <gc/gc_mark.h>
 
 /* Stack words cleared before a collection bdw asks for (bdw_scrub_stack). */
 #define BDW_SCRUB_WORDS 2048
@@ -58,6 +74,7 @@ const gc_collector_info *gc_collector(void) { return &bdw_info; }
 static struct {
   bool booted;
   bool all_interior_pointers; /* as GC_INIT was told: fixed for the process */
+  int kind;                   /* the Boehm object kind of every gclab object */
   GC_word default_free_space_divisor;
   GC_push_other_roots_proc next_push; /* Boehm's own: thread stacks */
   uintptr_t heaps_created;
@@ -87,12 +104,30 @@ static void GC_CALLBACK bdw_push_roots(void) {
   if (bdw_process.next_push) bdw_process.next_push();
 }
 
+/* The gclab kind's mark procedure: the pointer fields of a tagged object and
+ * nothing else.  Why not Boehm's conservative NORMAL scan: the shape word and raw
+ * bytes are data, and random data that looks like a heap address keeps garbage
+ * alive.  An untagged cell is a free cell (its first word a free-list link), an
+ * object an earlier heap disowned, or one whose shape is not yet written: none has
+ * fields to trace. */
+static struct GC_ms_entry *GC_CALLBACK bdw_mark_object(GC_word *base, struct GC_ms_entry *sp,
+                                                       struct GC_ms_entry *limit, GC_word env) {
+  (void)env;
+  const gc_shape *s = (const gc_shape *)base;
+  if (!(s->bytes_flags & BDW_TAG)) return sp;
+  void **fields = (void **)(s + 1);
+  for (uint32_t i = 0; i < s->nptrs; i++) sp = GC_MARK_AND_PUSH(fields[i], sp, limit, &fields[i]);
+  return sp;
+}
+
 /* A collection's start and end: the pause, the count, and the allocation counters
  * the live count starts from (see "Counting"). */
 static void GC_CALLBACK bdw_on_collection_event(GC_EventType e) {
   gc_heap *h = bdw_heap;
   if (!h) return;
   if (e == GC_EVENT_START) {
+    /* the free lists' cells go back to Boehm's sweep (bdw_impl.h, "Allocation") */
+    memset(h->free_lists, 0, sizeof h->free_lists);
     h->pause_open = gc_pause_begin(&h->c.pauses, "full");
     h->c.collections++;
     h->allocs_at_gc = h->c.allocs;
@@ -113,7 +148,7 @@ static void GC_CALLBACK bdw_on_heap_resize(GC_word new_size) {
   if (h && new_size > h->peak_heap_bytes) h->peak_heap_bytes = new_size;
 }
 
-/* NULL tells GC_MALLOC's caller (bdw_alloc_failed) to collect and retry, then end
+/* NULL tells the allocation's caller (bdw_refill) to collect and retry, then end
  * the run with gc_common_oom — outside Boehm's frames, where longjmp is safe. */
 static void *GC_CALLBACK bdw_on_boehm_oom(size_t bytes) {
   (void)bytes;
@@ -162,6 +197,9 @@ static bool bdw_boot(bool all_interior_pointers, const char **error) {
   GC_set_on_heap_resize(bdw_on_heap_resize);
   bdw_process.next_push = GC_get_push_other_roots();
   GC_set_push_other_roots(bdw_push_roots);
+  /* cleared at allocation (ok_init), sized by nothing (no length in the
+   * descriptor): the mark procedure reads the shape */
+  bdw_process.kind = (int)GC_new_kind(GC_new_free_list(), GC_MAKE_PROC(GC_new_proc(bdw_mark_object), 0), 0, 1);
   bdw_process.default_free_space_divisor = GC_get_free_space_divisor();
   bdw_process.all_interior_pointers = all_interior_pointers;
   bdw_process.booted = true;
@@ -175,46 +213,47 @@ static bool bdw_boot(bool all_interior_pointers, const char **error) {
  * a collection the objects it marked are exactly those it kept: reachable ones,
  * ones that look referenced (conservatism), and ones queued for finalization.
  * Mark bits stay valid until the next collection clears them, and new objects are
- * born unmarked, so at any moment
+ * born unmarked (the free lists are emptied before a collection marks anything:
+ * no cell handed out later was marked), so at any moment
  *
- *     live = tagged objects marked by the latest collection
+ *     live = gclab objects marked by the latest collection
  *          + objects allocated since it started
  *
- * and frees = allocs - live.  GC_enumerate_reachable_objects_inner walks the marked
- * objects; it also reports Boehm's own (finalizer-table entries, hidden pointers
- * first) and marked free-list cells (a link or zero first), which never carry the
- * tag with a shape that fits their size.  A walk costs about a sweep's worth of
- * header reads, so it runs only in gc_collect and gc_stats_read: automatic
- * collections pay nothing for it.
- *
- * One exception to "born unmarked": a collection marks the cells of Boehm's
- * thread-local free lists (to keep them), and an object later handed out from one
- * looks marked, so between collections it is counted twice — at most a few free
- * lists' worth.  Right after a collection nothing has been allocated since: the
- * counts after gc_collect, and so at the end of a run, are exact.
+ * and frees = allocs - live, exactly.  GC_enumerate_reachable_objects_inner walks
+ * the marked objects; the kind and the tag tell gclab's from Boehm's own
+ * (bdw_is_gclab_object).  A walk costs about a sweep's worth of header reads, so
+ * it runs only when a count is asked for (gc_collect, gc_stats_read: never inside
+ * a workload's allocations), and at most once per collection: the census is kept
+ * until the next collection changes the marks.
  * ================================================================== */
 
 typedef struct bdw_census {
   uint64_t objects, bytes;
-  uint64_t unfinalized; /* objects whose finalizer, if any, has not run */
+  uint64_t unfinalized; /* objects whose finalizer, if any, had not run */
   bool disown;          /* clear the tag: the objects of an earlier heap */
 } bdw_census;
 
-/* Whether a marked Boehm object of `size` bytes whose shape word is `s` is a
- * gclab object: tagged, and its shape needs what Boehm gave it (Boehm rounds
- * small sizes up to a size class, at most about twice the request). */
-static bool bdw_is_gclab_object(const gc_shape *s, size_t size) {
-  if (!(s->bytes_flags & BDW_TAG)) return false;
-  uint64_t need = sizeof(gc_shape) + (uint64_t)s->nptrs * sizeof(gc_obj *) +
-                  gc_round8(s->bytes_flags & GC_NBYTES_MAX) +
-                  ((s->bytes_flags & GC_FLAG_FINALIZABLE) ? sizeof(gc_finalizer) : 0);
-  return need <= size && size < 2 * need + 16;
+/* The latest census of the current heap, and what it was taken after. */
+static struct {
+  bool valid;
+  GC_word gc_no;             /* Boehm's collection number */
+  uint64_t finalizers_run;   /* the heap's count when it was taken */
+  bdw_census census;
+} bdw_census_cache;
+
+/* Whether a marked Boehm object at `base` is a gclab object of this heap: of the
+ * gclab kind (so Boehm's own objects, whatever their first word, are not), and
+ * tagged (free cells and disowned objects are not).  Exact whatever size class
+ * Boehm rounded the request to. */
+static bool bdw_is_gclab_object(const void *base) {
+  return GC_get_kind_and_size(base, NULL) == bdw_process.kind && (((const gc_shape *)base)->bytes_flags & BDW_TAG);
 }
 
 static void GC_CALLBACK bdw_count_object(void *base, size_t size, void *arg) {
   bdw_census *census = arg;
+  (void)size;
   gc_shape *s = base;
-  if (!bdw_is_gclab_object(s, size)) return;
+  if (!bdw_is_gclab_object(base)) return;
   census->objects++;
   census->bytes += gc_object_bytes((gc_obj *)(s + 1));
   census->unfinalized += !(s->bytes_flags & GC_FLAG_FINALIZED);
@@ -236,7 +275,18 @@ static bdw_census bdw_take_census(bool disown) {
 /* Objects held now whose finalizer, if any, has not run (gc_collect's count);
  * also brings frees and free_bytes up to date. */
 static uint64_t bdw_count_live(gc_heap *h) {
-  bdw_census census = bdw_take_census(false);
+  GC_word gc_no = GC_get_gc_no();
+  if (!bdw_census_cache.valid || bdw_census_cache.gc_no != gc_no) {
+    bdw_census_cache.census = bdw_take_census(false);
+    bdw_census_cache.gc_no = gc_no;
+    bdw_census_cache.finalizers_run = h->c.finalizers_run;
+    bdw_census_cache.valid = true;
+  }
+  bdw_census census = bdw_census_cache.census;
+  /* finalizers run since ran on objects this census counted (the collection
+   * queued and marked them) */
+  uint64_t finalized_since = h->c.finalizers_run - bdw_census_cache.finalizers_run;
+  census.unfinalized = census.unfinalized > finalized_since ? census.unfinalized - finalized_since : 0;
   uint64_t since = h->c.allocs - h->allocs_at_gc; /* none finalized yet */
   uint64_t live = census.objects + since;
   uint64_t live_bytes = census.bytes + (h->c.alloc_bytes - h->alloc_bytes_at_gc);
@@ -294,11 +344,28 @@ static void bdw_register_finalizer(gc_heap *h, void *base, size_t bytes) {
  * Allocation slow paths
  * ================================================================== */
 
-/* GC_MALLOC gave up.  Boehm returns NULL when its heap cannot grow past the limit
- * without necessarily collecting first, so collect, and retry once (rule 4). */
-void *bdw_alloc_failed(gc_heap *h, uint32_t nptrs, size_t bytes) {
+/* Boehm's block for an object of `bytes` (bdw_impl.h's bdw_malloc missed): a
+ * free list refilled, or a large object.  Boehm returns NULL when its heap cannot
+ * grow past the limit without necessarily collecting first, so collect, and retry
+ * once (rule 4). */
+static void *bdw_refill_once(gc_heap *h, size_t bytes) {
+  size_t granules = (bytes + GC_GRANULE_BYTES - 1) / GC_GRANULE_BYTES;
+  if (granules >= GC_TINY_FREELISTS) return GC_malloc_kind(bytes, bdw_process.kind);
+  void **list = &h->free_lists[granules];
+  /* a collection inside may empty the lists: it runs before the list is set */
+  GC_generic_malloc_many(granules * GC_GRANULE_BYTES, bdw_process.kind, list);
+  void *cell = *list;
+  if (!cell) return NULL;
+  *list = *(void **)cell;
+  *(void **)cell = NULL;
+  return cell;
+}
+
+void *bdw_refill(gc_heap *h, size_t bytes) {
+  void *base = bdw_refill_once(h, bytes);
+  if (base) return base;
   bdw_collect_now(h);
-  void *base = bdw_malloc(nptrs, bytes);
+  base = bdw_refill_once(h, bytes);
   if (!base) gc_common_oom(&h->c, bytes);
   return base;
 }
@@ -312,8 +379,7 @@ gc_obj *bdw_alloc_slow(gc_heap *h, uint32_t nptrs, uint32_t nbytes, gc_finalizer
   size_t bytes = sizeof(gc_shape) + gc_body_bytes(nptrs, nbytes, f != NULL);
   if (h->over_limit_at_birth) gc_common_oom(&h->c, bytes);
   if (h->c.zeal && h->c.enabled && GC_get_bytes_since_gc() >= h->zeal_budget) bdw_collect_now(h);
-  char *base = bdw_malloc(nptrs, bytes);
-  if (!base) base = bdw_alloc_failed(h, nptrs, bytes);
+  char *base = bdw_malloc(h, bytes);
   gc_obj *o = bdw_init_object(h, base, nptrs, nbytes, f);
   if (f) bdw_register_finalizer(h, base, bytes);
   if (h->finalizers_due) bdw_run_due_finalizers(h);
@@ -357,11 +423,28 @@ static uint64_t bdw_heap_bytes(void) {
   return ps.heapsize_full; /* what GC_set_max_heap_size limits, unmapped pages included */
 }
 
+/* The fixed heap policy: Boehm's heap grown to the limit up front, as Whippet's
+ * bdw backend does.  GC_expand_hp also raises the heap size Boehm was asked for,
+ * below which it takes free blocks (splitting large ones) rather than collect, so
+ * the whole heap fills between collections: a bigger heap, fewer collections.
+ * Boehm rounds a growth up to its block size, so the request is rounded down to
+ * 64 KiB, and reduced until Boehm accepts it (the limit counts what it has). */
+static void bdw_expand_to(size_t limit) {
+  size_t have = bdw_heap_bytes();
+  if (have >= limit) return;
+  size_t grow = (limit - have) & ~(size_t)0xffff;
+  /* Boehm's own rounding may push an exact request past the limit: back off by
+   * 64 KiB steps, then by halves */
+  for (int tries = 0; grow >= ((size_t)64 << 10) && !GC_expand_hp(grow); tries++)
+    grow = tries < 16 ? grow - ((size_t)64 << 10) : (grow / 2) & ~(size_t)0xffff;
+}
+
 /* Earlier heaps of this process left objects in Boehm's heap (garbage once their
  * roots went, except where conservatism keeps some): a collection makes the marks
  * current, and the walk clears the tag of whatever survived, so that this heap
  * counts only its own objects.  Their finalizers, if queued, do nothing. */
 static void bdw_adopt_heap(void) {
+  bdw_census_cache.valid = false;
   GC_gcollect();
   GC_invoke_finalizers();
   bdw_take_census(true);
@@ -380,6 +463,7 @@ gc_heap *gc_heap_create(const gc_options *o, const char **error) {
   GC_set_free_space_divisor(t.free_space_divisor ? t.free_space_divisor : bdw_process.default_free_space_divisor);
   GC_set_max_heap_size(o->heap_limit);
   bdw_adopt_heap();
+  if (o->heap_limit && o->heap_policy == GC_HEAP_FIXED) bdw_expand_to(o->heap_limit);
   h->generation = ++bdw_process.heaps_created;
   h->peak_heap_bytes = bdw_heap_bytes();
   /* Boehm's smallest heap (its initial 64 KiB, or what an earlier heap grew it to)

@@ -7,13 +7,25 @@
  * Every object is one Boehm object whose only header is the shape word:
  *
  *     [shape][ptr 0 .. ptr n-1][raw bytes][finalizer?]
- *     ^ base: what GC_MALLOC returned
+ *     ^ base: what Boehm handed out
  *            ^ gc_obj * = base + 8
  *
- * Objects with pointer fields come from GC_MALLOC (zeroed by Boehm, scanned
- * conservatively: fields and raw bytes alike, since Boehm knows no layout); those
- * without come from GC_MALLOC_ATOMIC (never scanned, and not zeroed: the raw
- * bytes are cleared here, rule 1).
+ * The object kind.  Every gclab object is of one Boehm object kind of its own
+ * (bdw.c, "Booting"): cleared by Boehm when allocated, and scanned by a mark
+ * procedure that reads the shape word and pushes the pointer fields only -- never
+ * the shape word, the raw bytes or the finalizer word, which Boehm's NORMAL kind
+ * would scan as possible pointers.  The kind also makes "is this cell a gclab
+ * object" exact whatever size class Boehm rounded the request to: the cell's kind
+ * is the kind, and its shape word carries the tag.
+ *
+ * Allocation.  Small objects (below GC_TINY_FREELISTS granules) come from this
+ * heap's own free lists, one per granule count, refilled a block's worth at a time
+ * by GC_generic_malloc_many -- the inline allocation Boehm's gc_inline.h offers,
+ * without its per-object library calls.  The lists live in libc memory Boehm never
+ * scans and are emptied at the start of every collection (their cells are then
+ * unreachable and swept), so a collection never marks a cell nobody allocated:
+ * what the latest collection marked is exactly what it kept.  Larger objects come
+ * from GC_malloc_kind.
  *
  * Interior pointers.  Root slots and fields hold base + 8, never base.  Rather than
  * turning on recognition of every interior pointer (GC_all_interior_pointers, which
@@ -31,10 +43,10 @@
  * registered, so the slot array may move on growth and popped slots hold stale
  * values without keeping anything alive, at no cost to the fast paths below.
  *
- * The tag.  GC_FLAG_COLLECTOR in the shape word (BDW_TAG) marks a live gclab
- * object of the current heap: it is how bdw.c counts what Boehm holds (it walks the
- * objects the latest collection marked) without counting Boehm's own objects or
- * free-list cells, which never carry it (see bdw.c, "Counting").
+ * The tag.  GC_FLAG_COLLECTOR in the shape word (BDW_TAG) marks a gclab object of
+ * the current heap whose shape is written: the mark procedure scans only tagged
+ * cells (a free cell's first word is a free-list link, not a shape), and bdw.c
+ * counts only tagged cells of the kind (see bdw.c, "Counting").
  */
 #ifndef BDW_IMPL_H
 #define BDW_IMPL_H
@@ -45,6 +57,7 @@
 #include <string.h>
 
 #include <gc/gc.h>
+#include <gc/gc_tiny_fl.h>
 
 #include "collectors/api/gc_embed.h"
 #include "collectors/common/gc_common.h"
@@ -76,22 +89,36 @@ struct gc_heap {
   size_t zeal_budget;
   uint64_t peak_heap_bytes;
   bdw_vec immortals;
+  /* free cells of the gclab kind by granule count, linked through their first
+   * word; emptied at every collection's start (see above) */
+  void *free_lists[GC_TINY_FREELISTS];
 };
 
 /* Out of line (bdw.c). */
 gc_obj *bdw_alloc_slow(gc_heap *h, uint32_t nptrs, uint32_t nbytes, gc_finalizer f);
-void *bdw_alloc_failed(gc_heap *h, uint32_t nptrs, size_t bytes);
+void *bdw_refill(gc_heap *h, size_t bytes);
 void bdw_run_due_finalizers(gc_heap *h);
 
-static inline void *bdw_malloc(uint32_t nptrs, size_t bytes) {
-  return nptrs ? GC_MALLOC(bytes) : GC_MALLOC_ATOMIC(bytes);
+/* The Boehm block for `bytes`, cleared: popped from this heap's free list for its
+ * granule count, or bdw_refill's (a refill, a large object, or out of memory). */
+static inline void *bdw_malloc(gc_heap *h, size_t bytes) {
+  size_t granules = (bytes + GC_GRANULE_BYTES - 1) / GC_GRANULE_BYTES;
+  if (__builtin_expect(granules < GC_TINY_FREELISTS, 1)) {
+    void **list = &h->free_lists[granules];
+    void *cell = *list;
+    if (__builtin_expect(cell != NULL, 1)) {
+      *list = *(void **)cell;
+      *(void **)cell = NULL; /* the link: the rest Boehm cleared */
+      return cell;
+    }
+  }
+  return bdw_refill(h, bytes);
 }
 
-/* Boehm's block at `base` becomes a gclab object: atomic memory is cleared (Boehm
- * clears only memory it scans), then the shape, the tag and the count. */
+/* Boehm's block at `base` (cleared) becomes a gclab object: the shape, the tag
+ * and the count. */
 static inline gc_obj *bdw_init_object(gc_heap *h, char *base, uint32_t nptrs, uint32_t nbytes, gc_finalizer f) {
   gc_obj *o = (gc_obj *)(base + sizeof(gc_shape));
-  if (nptrs == 0) memset(o, 0, gc_round8(nbytes));
   gc_shape_init(o, nptrs, nbytes, f);
   gc_shape_of(o)->bytes_flags |= BDW_TAG;
   gc_count_alloc(&h->c, o);
@@ -101,10 +128,8 @@ static inline gc_obj *bdw_init_object(gc_heap *h, char *base, uint32_t nptrs, ui
 static inline gc_obj *gc_alloc(gc_heap *h, uint32_t nptrs, uint32_t nbytes) {
   if (__builtin_expect(h->alloc_slow, 0)) return bdw_alloc_slow(h, nptrs, nbytes, NULL);
   size_t bytes = sizeof(gc_shape) + gc_body_bytes(nptrs, nbytes, 0);
-  char *base = bdw_malloc(nptrs, bytes);
-  if (__builtin_expect(base == NULL, 0)) base = bdw_alloc_failed(h, nptrs, bytes);
-  gc_obj *o = bdw_init_object(h, base, nptrs, nbytes, NULL);
-  /* a collection inside GC_MALLOC may have found finalizable objects (rule 6) */
+  gc_obj *o = bdw_init_object(h, bdw_malloc(h, bytes), nptrs, nbytes, NULL);
+  /* a collection inside a refill may have found finalizable objects (rule 6) */
   if (__builtin_expect(h->finalizers_due, 0)) bdw_run_due_finalizers(h);
   return o;
 }
