@@ -13,7 +13,7 @@ H = 380 * panel_rows(nm) + 60
 do for [out in formats] {
   load plots.'/term.gp'
   set multiplot layout panel_rows(nm), panel_cols(nm) \
-      title "Lower-bound overhead: total / minimum distilled cost - 1 (geometric mean over workloads)\n".suite_name
+      title "Lower-bound overhead: total / minimum distilled cost - 1 (geometric mean over workloads)\n".suite_title
   set key outside right top
   set ylabel 'LBO (%)'
   do for [m = 1:nm] {
@@ -32,7 +32,7 @@ do for [out in formats] {
       set xtics autofreq norotate
     } else {
       set title metric.' time'
-      set xlabel 'heap size (factor of the minimum heap)'
+      set xlabel heap_axis
       plot for [i = 1:nc] lbo_rows(metric, word(collectors, i)) using 4:5 with linespoints lt i title word(collectors, i)
     }
   }

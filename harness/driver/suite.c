@@ -88,7 +88,7 @@ static char *dup_or_die(const char *s) {
 
 static bool parse_heap_item(loader *L, const yaml_node_t *n, suite_heap *h) {
   const char *v = scalar(n);
-  if (!v) return fail(L, n, "a heap size is a factor of the minimum heap (2 or 2x), a size (64M) or none");
+  if (!v) return fail(L, n, "a heap size is a factor of the base heap (2 or 2x), a size (64M) or none");
   if (!strcmp(v, "none")) {
     *h = (suite_heap){.kind = HEAP_NONE};
     snprintf(h->label, sizeof h->label, "none");
