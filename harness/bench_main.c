@@ -387,9 +387,9 @@ static void run_iteration(const bench_args *a, wl_ctx *ctx, const workload *w) {
  * Returns the collections run. */
 static int collect_for_leak_check(gc_heap *h) {
   gc_frame_close(h, 0);
-  for (int n = 1;; n++) {
-    gc_stats before, after;
-    gc_stats_read(h, &before);
+  gc_stats before, after;
+  gc_stats_read(h, &before);
+  for (int n = 1;; n++, before = after) {
     gc_collect(h);
     gc_stats_read(h, &after);
     bool settled = after.frees == before.frees && after.finalizers_run == before.finalizers_run;

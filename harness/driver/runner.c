@@ -418,16 +418,18 @@ static void progress(const runner *r, size_t done, size_t total, double elapsed,
   fflush(stdout);
 }
 
-/* The heap limit of a configuration: its factor times the workload's base heap,
- * the same for every collector; false (with why) when the workload has none. */
-static bool heap_limit(const runner *r, int w, int h, uint64_t *bytes, const char **why) {
+/* The heap limit of a configuration: its factor times the workload's base heap
+ * (*base; 0 when the heap is not a factor), the same for every collector; false
+ * (with why) when the workload has none. */
+static bool heap_limit(const runner *r, int w, int h, uint64_t *bytes, uint64_t *base, const char **why) {
   const suite_heap *heap = &r->s.heaps[h];
+  *base = 0;
   if (heap->kind == HEAP_NONE) { *bytes = 0; return true; }
   if (heap->kind == HEAP_BYTES) { *bytes = heap->bytes; return true; }
   int from;
-  uint64_t base = base_heap(r, w, &from, why);
-  if (!base) return false;
-  *bytes = (uint64_t)ceil((double)base * heap->factor);
+  *base = base_heap(r, w, &from, why);
+  if (!*base) return false;
+  *bytes = (uint64_t)ceil((double)*base * heap->factor);
   return true;
 }
 
@@ -479,13 +481,13 @@ static bool run_configuration(runner *r, planned p, int inv, exec_progress *ep) 
   run_key(key, sizeof key, c->label, w->label, h->label, inv);
   snprintf(what, sizeof what, "%s %s %s #%d", c->label, w->label, h->label, inv);
   progress(r, ep->done, ep->total, now_s() - ep->t0, what, NULL);
-  uint64_t limit = 0;
+  uint64_t limit = 0, base = 0;
   const char *why = NULL;
   json_t *rec;
   char curve[4800], curve_rel[600];
   mmu_path(r, c->label, w->label, h->label, inv, curve, sizeof curve, curve_rel, sizeof curve_rel);
   unlink(curve); /* a curve left by an interrupted run is not this run's */
-  if (heap_limit(r, p.w, p.h, &limit, &why)) {
+  if (heap_limit(r, p.w, p.h, &limit, &base, &why)) {
     rec = run_once(r, c, w, limit, curve, 0);
   } else {
     rec = json_pack("{s:i,s:s,s:s,s:s,s:s,s:s,s:{s:s,s:s,s:{}}}", "schema", 1, "collector", c->collector, "workload",
@@ -493,11 +495,7 @@ static bool run_configuration(runner *r, planned p, int inv, exec_progress *ep) 
                     "why", "not run", "events");
   }
   json_t *sj = label_record(rec, c, w, h->label, h->kind == HEAP_FACTOR ? json_real(h->factor) : json_null(), limit, inv);
-  if (h->kind == HEAP_FACTOR) {
-    int from;
-    uint64_t base = base_heap(r, p.w, &from, &why);
-    if (base) json_object_set_new(sj, "base_bytes", json_integer((json_int_t)base));
-  }
+  if (base) json_object_set_new(sj, "base_bytes", json_integer((json_int_t)base));
   if (access(curve, R_OK) == 0) json_object_set_new(sj, "mmu_curve", json_string(curve_rel));
   bool write_ok = results_append(&r->res, rec);
   json_object_set_new(r->done, key, json_true());
